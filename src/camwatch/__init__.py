@@ -1,0 +1,8 @@
+"""camwatch: who is watching. Evidence about UK public bodies' surveillance equipment."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("camwatch")
+except PackageNotFoundError:  # running from a source tree without an install
+    __version__ = "0.0.0+unknown"

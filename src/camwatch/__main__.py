@@ -1,0 +1,3 @@
+from camwatch.cli import main
+
+main()

@@ -1,0 +1,119 @@
+"""The `camwatch` command: a thin layer over the library.
+
+Each command parses its options, calls one library function and prints the result.
+Django is set up only inside the commands that need it, so `camwatch --version`
+and `--help` stay instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import camwatch
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camwatch.web.settings")
+    import django
+
+    django.setup()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(camwatch.__version__, prog_name="camwatch")
+def main() -> None:
+    """camwatch: which UK public bodies run which surveillance cameras, from which vendors,
+    proven from evidence."""
+
+
+@main.command("load-data")
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder laid out like the bundled data (default: the bundled dataset).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and report what would change; write nothing."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def load_data_command(data_dir: Path | None, dry_run: bool, as_json: bool) -> None:
+    """Load the bundled dataset (or DATA_DIR) into the registry, idempotently.
+
+    Every file is read and checked before anything is written, and the writes happen in
+    one transaction: a malformed file changes nothing, and a second run changes nothing.
+    """
+    setup_django()
+    from camwatch.registry.loader import DataFileErrors
+    from camwatch.registry.loader.run import load_data
+
+    try:
+        with _progress() as advance:
+            report = load_data(data_dir, progress=advance, dry_run=dry_run)
+    except DataFileErrors as error:
+        for problem in error.errors:
+            click.echo(f"error: {problem}", err=True)
+        raise SystemExit(1) from error
+    _print_report(report.as_dict(), report.changes, dry_run, as_json)
+
+
+def _print_report(report: dict[str, Any], changes: int, dry_run: bool, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, "changes": changes, **report}, indent=2))
+        return
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{changes} records {verb}.")
+    for outcome in ("created", "updated", "deleted"):
+        for label, count in report[outcome].items():
+            click.echo(f"  {outcome} {count} {label}")
+
+
+class _progress:
+    """A rich progress bar over the loader's stages, or nothing when not on a terminal."""
+
+    def __enter__(self) -> Any:
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True, disable=not sys.stderr.isatty())
+        self.bar.start()
+        self.task = self.bar.add_task("loading", total=10)
+        return self.advance
+
+    def advance(self, stage: str, count: int) -> None:
+        self.bar.update(self.task, advance=1, description=f"{stage} ({count})")
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn workers"
+)
+@click.option("--reload", is_flag=True, help="Restart when code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the site with gunicorn (static files through WhiteNoise)."""
+    setup_django()
+    from camwatch.web.server import run
+
+    run(host=host, port=port, workers=workers, reload=reload)
+
+
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command: `camwatch manage migrate`, `... createsuperuser`."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camwatch.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["camwatch manage", *args])

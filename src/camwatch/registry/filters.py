@@ -1,0 +1,145 @@
+"""Query-string filters for the list pages, validated against the vocabularies.
+
+An unknown value is reported back to the user and ignored, never passed to the ORM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from camwatch.registry import models as m
+from camwatch.registry.verdicts import ConcernIndex
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+def _choice(query: QueryDict, name: str, allowed: set[str], errors: list[str]) -> str:
+    value = query.get(name, "").strip()
+    if value and value not in allowed:
+        errors.append(f"unknown {name} {value!r}")
+        return ""
+    return value
+
+
+@dataclass
+class BodyFilters:
+    q: str = ""
+    kind: str = ""
+    group: str = ""
+    nation: str = ""
+    region: str = ""
+    vendor: str = ""
+    concern: bool = False
+    include_ended: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> BodyFilters:
+        errors: list[str] = []
+        kinds = set(m.BodyKind.objects.values_list("slug", flat=True))
+        groups = set(m.BodyKind.objects.values_list("group", flat=True))
+        regions = set(m.PublicBody.objects.exclude(region="").values_list("region", flat=True))
+        return cls(
+            q=query.get("q", "").strip()[:200],
+            kind=_choice(query, "kind", kinds, errors),
+            group=_choice(query, "group", groups, errors),
+            nation=_choice(query, "nation", set(m.Nation.values), errors),
+            region=_choice(query, "region", regions, errors),
+            vendor=_choice(
+                query, "vendor", set(m.Vendor.objects.values_list("slug", flat=True)), errors
+            ),
+            concern=query.get("concern", "").lower() in TRUE_VALUES,
+            include_ended=query.get("include_ended", "").lower() in TRUE_VALUES,
+            errors=errors,
+        )
+
+    def apply(self, bodies: QuerySet[m.PublicBody]) -> QuerySet[m.PublicBody]:
+        if not self.include_ended:
+            bodies = bodies.filter(end_date__isnull=True)
+        for name, lookup in (
+            ("kind", "kind__slug"),
+            ("group", "kind__group"),
+            ("nation", "nation"),
+            ("region", "region"),
+        ):
+            if getattr(self, name):
+                bodies = bodies.filter(**{lookup: getattr(self, name)})
+        if self.vendor:
+            bodies = bodies.holding_from([self.vendor])  # type: ignore[attr-defined]
+        if self.concern:
+            flagged = ConcernIndex.for_site().concern_holdings(m.Holding.objects.with_related())
+            bodies = bodies.filter(pk__in={holding.body_id for holding in flagged})
+        if self.q:
+            bodies = bodies.search(self.q, settings.CAMWATCH_MAX_SEARCH_TERMS)  # type: ignore[attr-defined]
+        return bodies
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "q": self.q,
+            "kind": self.kind,
+            "group": self.group,
+            "nation": self.nation,
+            "region": self.region,
+            "vendor": self.vendor,
+            "concern": self.concern,
+            "include_ended": self.include_ended,
+        }
+
+
+@dataclass
+class HoldingFilters:
+    vendor: str = ""
+    device_type: str = ""
+    method: str = ""
+    body: str = ""
+    concern: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> HoldingFilters:
+        errors: list[str] = []
+        return cls(
+            vendor=_choice(
+                query, "vendor", set(m.Vendor.objects.values_list("slug", flat=True)), errors
+            ),
+            device_type=_choice(
+                query,
+                "device_type",
+                set(m.DeviceType.objects.values_list("slug", flat=True)),
+                errors,
+            ),
+            method=_choice(query, "method", set(m.Method.values), errors),
+            body=_choice(
+                query, "body", set(m.PublicBody.objects.values_list("slug", flat=True)), errors
+            ),
+            concern=query.get("concern", "").lower() in TRUE_VALUES,
+            errors=errors,
+        )
+
+    def apply(self, holdings: QuerySet[m.Holding]) -> QuerySet[m.Holding]:
+        if self.vendor:
+            holdings = holdings.attributed_to([self.vendor])  # type: ignore[attr-defined]
+        if self.device_type:
+            holdings = holdings.filter(device_type__slug=self.device_type)
+        if self.method:
+            holdings = holdings.filter(method=self.method)
+        if self.body:
+            holdings = holdings.filter(body__slug=self.body)
+        if self.concern:
+            flagged = ConcernIndex.for_site().concern_holdings(holdings.with_related())  # type: ignore[attr-defined]
+            holdings = holdings.filter(pk__in=[holding.pk for holding in flagged])
+        return holdings
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "vendor": self.vendor,
+            "device_type": self.device_type,
+            "method": self.method,
+            "body": self.body,
+            "concern": self.concern,
+        }

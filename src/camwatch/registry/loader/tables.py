@@ -1,0 +1,131 @@
+"""Idempotent writes: put a row by its natural key, save only what changed.
+
+Saving only on change is what makes a second `load-data` a no-op: no save, no new
+history row, no new modified time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models
+
+from camwatch.registry.loader.bundle import Entry
+from camwatch.registry.loader.errors import DataFileError
+
+
+@dataclass
+class LoadReport:
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    deleted: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def changes(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            name: dict(sorted(getattr(self, name).items()))
+            for name in ("created", "updated", "unchanged", "deleted")
+        }
+
+
+def _stored(obj: models.Model, name: str) -> Any:
+    model_field = obj._meta.get_field(name)
+    if model_field.is_relation and model_field.many_to_one:
+        return getattr(obj, model_field.attname)
+    return getattr(obj, name)
+
+
+def _wanted(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+class Table:
+    """The rows of one model, keyed by natural key, loaded once per load."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        key: tuple[str, ...],
+        report: LoadReport,
+        rows: Iterable[models.Model] | None = None,
+    ) -> None:
+        self.model = model
+        self.key = key
+        self.report = report
+        self.label = str(model._meta.verbose_name_plural)
+        self.created_now: set[tuple[Any, ...]] = set()
+        source = model._default_manager.all() if rows is None else rows
+        self.rows: dict[tuple[Any, ...], models.Model] = {
+            tuple(_stored(obj, name) for name in key): obj for obj in source
+        }
+
+    def find(self, **key: Any) -> models.Model | None:
+        return self.rows.get(tuple(_wanted(key[name]) for name in self.key))
+
+    def put(self, entry: Entry[Any], key: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+        """Create or update the row with this key so that it holds `values`."""
+        marker = tuple(_wanted(key[name]) for name in self.key)
+        obj = self.rows.get(marker)
+        if obj is None:
+            obj = self.model(**key, **values)
+            self._save(entry, obj)
+            self.rows[marker] = obj
+            self.created_now.add(marker)
+            self.report.created[self.label] += 1
+            return obj
+        changed = [name for name, value in values.items() if _stored(obj, name) != _wanted(value)]
+        if not changed:
+            self.report.unchanged[self.label] += 1
+            return obj
+        for name in changed:
+            setattr(obj, name, values[name])
+        self._save(entry, obj)
+        if marker not in self.created_now:  # a second pass filling in links is not an update
+            self.report.updated[self.label] += 1
+        return obj
+
+    def prune(self, keep: set[tuple[Any, ...]], **scope: Any) -> None:
+        """Delete this table's rows inside `scope` whose keys are not in `keep`:
+        children the data files no longer list (a dropped citation, say)."""
+        stale = [
+            marker
+            for marker, obj in self.rows.items()
+            if marker not in keep and all(_stored(obj, k) == _wanted(v) for k, v in scope.items())
+        ]
+        for marker in stale:
+            self.rows.pop(marker).delete()
+            self.report.deleted[self.label] += 1
+
+    def marker(self, **key: Any) -> tuple[Any, ...]:
+        return tuple(_wanted(key[name]) for name in self.key)
+
+    def _save(self, entry: Entry[Any], obj: models.Model) -> None:
+        try:
+            obj.clean_fields()
+            obj._change_reason = f"load-data: {entry.path.name}"  # type: ignore[attr-defined]
+            obj.save()
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise entry.error("; ".join(messages), field=name) from error
+        except IntegrityError as error:
+            raise entry.error(f"conflicts with a stored record ({error})") from error
+
+
+def sync_m2m(manager: Any, wanted: Iterable[models.Model], report: LoadReport, label: str) -> None:
+    """Set a many-to-many relation only when it differs, so that no history is written."""
+    wanted_ids = {obj.pk for obj in wanted}
+    if set(manager.values_list("pk", flat=True)) != wanted_ids:
+        manager.set(list(wanted_ids))
+        report.updated[label] += 1
+
+
+def error_for(entry: Entry[Any], kind: str, value: str, field_name: str) -> DataFileError:
+    return entry.error(f"unknown {kind} {value!r}", field=field_name)

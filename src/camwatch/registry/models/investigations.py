@@ -1,0 +1,171 @@
+"""Investigations (a survey or FOI campaign by somebody), their targets' outcomes and
+their published claims, recorded as data so that they can be reproduced later."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from camwatch.registry.models.base import PartialDateAttribute, TimeStamped, precision_field
+from camwatch.registry.models.bodies import PublicBody
+
+
+class InvestigationKind(models.TextChoices):
+    FOI_CAMPAIGN = "foi_campaign", "FOI campaign"
+    SURVEY = "survey", "Survey"
+    STREET_SURVEY = "street_survey", "Street survey"
+    NETWORK_SCAN = "network_scan", "Network scan"
+    FOI_REQUEST = "foi_request", "Single FOI request"
+
+
+class Investigation(TimeStamped):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=InvestigationKind.choices)
+    conducted_by = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    method = models.TextField(blank=True)
+    questions = models.JSONField(default=list, blank=True)
+    target_description = models.TextField(blank=True)
+    stated_target_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many targets the investigation says it asked"
+    )
+    started = models.DateField(null=True, blank=True)
+    started_precision = precision_field()
+    published = models.DateField(null=True, blank=True)
+    published_precision = precision_field()
+    sources = models.ManyToManyField("Source", blank=True, related_name="investigations")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    started_partial = PartialDateAttribute("started")
+    published_partial = PartialDateAttribute("published")
+
+    class Meta:
+        ordering = ["-published", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("investigation-detail", args=[self.slug])
+
+
+class Outcome(models.TextChoices):
+    PROVIDED = "provided", "provided information"
+    PARTLY_PROVIDED = "partly_provided", "partly provided"
+    NOT_HELD = "not_held", "information not held"
+    WITHHELD = "withheld", "withheld"
+    REFUSED = "refused", "refused, citing exemptions"
+    NCND = "ncnd", "neither confirmed nor denied"
+    NO_RESPONSE = "no_response", "no response"
+    AFTER_PUBLICATION = "after_publication", "answered after publication"
+    UNKNOWN = "unknown", "outcome not in the available sources"
+
+
+class InvestigationTarget(TimeStamped):
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="targets"
+    )
+    body = models.ForeignKey(
+        PublicBody, on_delete=models.PROTECT, related_name="investigation_targets"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.UNKNOWN)
+    exemptions = models.JSONField(default=list, blank=True, help_text='e.g. ["s.12", "s.24"]')
+    responded = models.DateField(null=True, blank=True)
+    responded_precision = precision_field()
+    source = models.ForeignKey("Source", null=True, blank=True, on_delete=models.PROTECT)
+    quote = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    responded_partial = PartialDateAttribute("responded")
+
+    class Meta:
+        ordering = ["investigation", "body__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["investigation", "body"], name="unique_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} in {self.investigation}: {self.get_outcome_display()}"
+
+
+class DenominatorBasis(models.TextChoices):
+    ASKED = "asked", "all bodies asked"
+    RESPONDED = "responded", "bodies that responded"
+    PROVIDED = "provided", "bodies that provided the information"
+    SUBGROUP = "subgroup", "a named subgroup of respondents"
+    POPULATION = "population", "a wider population"
+    IMPLIED = "implied", "implied by the printed percentage"
+    NOT_STATED = "not_stated", "not stated"
+
+
+class Claim(TimeStamped):
+    """A published figure exactly as printed: "28 of 43 (65%) disclosed Hikvision"."""
+
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="claims"
+    )
+    key = models.SlugField(max_length=120, unique=True)
+    text = models.TextField(help_text="The claim as printed")
+    verbatim = models.BooleanField(
+        default=True, help_text="False when the text is a paraphrase; the figures are as printed"
+    )
+    subject = models.CharField(max_length=300, help_text="What is counted")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    denominator_basis = models.CharField(
+        max_length=20, choices=DenominatorBasis.choices, default=DenominatorBasis.NOT_STATED
+    )
+    percent_printed = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    published = models.DateField(null=True, blank=True)
+    published_precision = precision_field()
+    source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="claims")
+    quote = models.TextField(blank=True)
+    corrected_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrects"
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    published_partial = PartialDateAttribute("published")
+
+    class Meta:
+        ordering = ["investigation", "key"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyLocation(TimeStamped):
+    """A place a street survey names. Coordinates only with the method that derived them."""
+
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(max_length=200)
+    locality = models.CharField(max_length=200)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    coordinates_method = models.TextField(blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    source = models.ForeignKey("Source", on_delete=models.PROTECT)
+    quote = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["investigation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["investigation", "name"], name="unique_location"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | ~models.Q(coordinates_method=""),
+                name="coordinates_need_method",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.locality}"

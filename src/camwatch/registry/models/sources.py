@@ -1,0 +1,54 @@
+"""Source: where a fact comes from. Every fact in the registry cites at least one."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from camwatch.registry.models.base import PartialDateAttribute, TimeStamped, precision_field
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", "News article"
+    REPORT = "report", "Report"
+    FOI_RESPONSE = "foi-response", "FOI response"
+    SURVEY = "survey", "Survey return or analysis"
+    WEB_PAGE = "web-page", "Web page"
+    DATASET = "dataset", "Dataset"
+    LEGISLATION = "legislation", "Legislation or regulation"
+    STATEMENT = "statement", "Official statement"
+    PRESS_RELEASE = "press-release", "Press release"
+    CHART = "chart", "Chart"
+    OTHER = "other", "Other"
+
+
+class Source(TimeStamped):
+    key = models.SlugField(max_length=120, unique=True, help_text="Stable identifier")
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    archive_url = models.URLField(max_length=2000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    published_precision = precision_field()
+    retrieved = models.DateField(null=True, blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    attribution = models.CharField(max_length=500, blank=True)
+    file = models.FileField(upload_to="sources/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    quote = models.TextField(blank=True, help_text="The passage relied on, as printed")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    published_partial = PartialDateAttribute("published")
+
+    class Meta:
+        ordering = ["-published", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("source-detail", args=[self.key])

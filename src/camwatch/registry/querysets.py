@@ -1,0 +1,69 @@
+"""Query sets for the registry models, kept apart from the models (as MuckRock does)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Case, Q, Value, When
+
+from camwatch.registry.textsearch import fold, query_terms
+
+if TYPE_CHECKING:
+    _Base = models.QuerySet[Any]
+else:
+    _Base = models.QuerySet
+
+
+class PublicBodyQuerySet(_Base):
+    def current(self) -> PublicBodyQuerySet:
+        return self.filter(end_date__isnull=True)
+
+    def search(self, query: str, max_terms: int) -> PublicBodyQuerySet:
+        """Bodies whose name, aliases or codes contain every term at a word start,
+        best first: names that begin with the query, then the rest by name."""
+        terms = query_terms(query, max_terms)
+        if not terms:
+            return self.none()
+        matched = self
+        for term in terms:
+            matched = matched.filter(search_text__contains=f" {term}")
+        lead = fold(query).strip()
+        return matched.annotate(
+            relevance=Case(
+                When(name__istartswith=lead, then=Value(0)),
+                When(search_text__startswith=f" {terms[0]}", then=Value(1)),
+                default=Value(2),
+            )
+        ).order_by("relevance", "name")
+
+    def holding_from(self, vendor_slugs: Collection[str]) -> PublicBodyQuerySet:
+        """Bodies with at least one holding attributed to these vendors."""
+        holdings = apps.get_model("registry", "Holding").objects.attributed_to(vendor_slugs)
+        return self.filter(pk__in=holdings.values("body"))
+
+
+class HoldingQuerySet(_Base):
+    def attributed_to(self, vendor_slugs: Collection[str]) -> HoldingQuerySet:
+        """Holdings whose vendor is one of these, or whose candidates all are.
+
+        "Hikvision or Dahua, we cannot say which" belongs to {Hikvision, Dahua} but
+        not to Hikvision alone: a candidate holding counts only where every
+        candidate is in the set.
+        """
+        vendor_model = apps.get_model("registry", "Vendor")
+        outside = vendor_model.objects.exclude(slug__in=vendor_slugs)
+        definite = Q(vendor__slug__in=vendor_slugs)
+        candidate_ids = (
+            self.model.objects.filter(vendor__isnull=True, vendor_candidates__isnull=False)
+            .exclude(vendor_candidates__in=outside)
+            .values("pk")
+        )
+        return self.filter(definite | Q(pk__in=candidate_ids))
+
+    def with_related(self) -> HoldingQuerySet:
+        return self.select_related(
+            "body", "body__kind", "vendor", "device_type", "device_model", "investigation"
+        ).prefetch_related("vendor_candidates", "citations__source", "capabilities__capability")

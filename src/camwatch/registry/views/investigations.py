@@ -1,0 +1,102 @@
+"""/investigations/ and /investigations/<slug>/ (with /targets and /claims as CSV rows)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+
+from camwatch.registry import models as m
+from camwatch.registry import rows
+from camwatch.web.formats import FormatView
+
+
+class InvestigationListView(FormatView):
+    template_name = "registry/investigation_list.html"
+    csv_name = "investigations"
+
+    def load(self, **kwargs: Any) -> None:
+        self.investigations = list(
+            m.Investigation.objects.annotate(
+                target_count=Count("targets", distinct=True),
+                claim_count=Count("claims", distinct=True),
+            )
+        )
+
+    def row(self, investigation: m.Investigation) -> dict[str, Any]:
+        return {
+            **rows.investigation_row(investigation, self.request),
+            "targets_recorded": investigation.target_count,  # type: ignore[attr-defined]
+            "claims": investigation.claim_count,  # type: ignore[attr-defined]
+        }
+
+    def context(self) -> dict[str, Any]:
+        return {"investigations": self.investigations, "title": "Investigations"}
+
+    def json_data(self) -> Any:
+        return {"results": [self.row(item) for item in self.investigations]}
+
+    def csv_rows(self) -> Iterable[Mapping[str, Any]]:
+        return (self.row(item) for item in self.investigations)
+
+
+class InvestigationDetailView(FormatView):
+    """The CSV is the targets: one row per body asked, with its outcome."""
+
+    template_name = "registry/investigation_detail.html"
+
+    def load(self, slug: str = "", **kwargs: Any) -> None:
+        self.investigation = get_object_or_404(m.Investigation, slug=slug)
+        self.csv_name = f"{slug}-targets"
+        self.targets = list(
+            self.investigation.targets.select_related(
+                "body", "body__kind", "source", "investigation"
+            )
+        )
+        self.claims = list(
+            self.investigation.claims.select_related("source", "corrected_by", "investigation")
+        )
+        self.holdings = list(
+            m.Holding.objects.with_related().filter(investigation=self.investigation)
+        )
+
+    def outcome_counts(self) -> list[tuple[str, int]]:
+        labels = dict(m.Outcome.choices)
+        counts = Counter(target.outcome for target in self.targets)
+        return [
+            (labels[outcome], counts[outcome]) for outcome in m.Outcome.values if counts[outcome]
+        ]
+
+    def context(self) -> dict[str, Any]:
+        stated = self.investigation.stated_target_count
+        return {
+            "investigation": self.investigation,
+            "targets": self.targets,
+            "outcome_counts": self.outcome_counts(),
+            "unidentified_targets": max(stated - len(self.targets), 0) if stated else 0,
+            "claims": [(claim, rows.claim_row(claim)) for claim in self.claims],
+            "holdings": self.holdings,
+            "sources": self.investigation.sources.all(),
+            "title": self.investigation.title,
+        }
+
+    def json_data(self) -> Any:
+        investigation = self.investigation
+        return {
+            **rows.investigation_row(investigation, self.request),
+            "summary": investigation.summary,
+            "method": investigation.method,
+            "questions": investigation.questions,
+            "target_description": investigation.target_description,
+            "notes": investigation.notes,
+            "sources": [source.key for source in investigation.sources.all()],
+            "targets": [rows.target_row(t, self.request) for t in self.targets],
+            "claims": [rows.claim_row(c, self.request) for c in self.claims],
+            "holdings": [rows.holding_row(h, self.request) for h in self.holdings],
+        }
+
+    def csv_rows(self) -> Iterable[Mapping[str, Any]]:
+        return (rows.target_row(target, self.request) for target in self.targets)

@@ -1,0 +1,90 @@
+"""Reading camwatch's configuration from the environment.
+
+Every setting comes from an environment variable (see docs/configuration.md); this
+module holds the small parsers so that settings.py stays a flat list.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import platformdirs
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigurationError(RuntimeError):
+    """An environment variable holds a value camwatch cannot use."""
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigurationError(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number") from error
+    if value < minimum:
+        raise ConfigurationError(f"{name}={value} is below the minimum of {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """The per-user directory for the SQLite database, the secret key and static files."""
+    configured = os.environ.get("CAMWATCH_DATA_DIR", "").strip()
+    path = Path(configured) if configured else Path(platformdirs.user_data_dir("camwatch"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept for local use.
+
+    The kept key lives in the data directory, readable only by its owner, so that
+    sessions survive a restart without anybody having to invent a key.
+    """
+    configured = os.environ.get("SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    key_file = directory / "secret_key"
+    if not key_file.exists():
+        _write_new_key(key_file)
+    return key_file.read_text().strip()
+
+
+def _write_new_key(key_file: Path) -> None:
+    # Written aside, then linked into place: two workers starting together both
+    # end up reading the one key that won, never a half-written file.
+    draft = key_file.with_name(f".secret_key.{os.getpid()}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(50))
+    try:
+        os.link(draft, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()

@@ -1,0 +1,35 @@
+"""Running the WSGI app under gunicorn from inside the `camwatch serve` process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from camwatch.web.wsgi import application
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return application
+
+
+def run(host: str, port: int, workers: int, reload: bool = False) -> None:
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "reload": reload,
+            "accesslog": "-",
+            "timeout": 60,
+            "graceful_timeout": 10,
+        }
+    ).run()
