@@ -21,6 +21,9 @@ from typing import Any
 CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 RELATION_KINDS = ("brand_of", "subsidiary_of", "oem_of", "joint_venture_of")
 CRITERION_KINDS = ("restriction", "headquarters", "state_ownership")
+CRITERION_FIELDS = frozenset(
+    {"kind", "instruments", "jurisdictions", "countries", "min_share_percent", "label"}
+)
 
 
 class PolicyError(ValueError):
@@ -86,6 +89,9 @@ class Criterion:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Criterion:
+        unknown = set(data) - CRITERION_FIELDS
+        if unknown:
+            raise PolicyError(f"unknown criterion fields: {', '.join(sorted(unknown))}")
         kind = data.get("kind")
         if kind not in CRITERION_KINDS:
             raise PolicyError(f"criterion kind {kind!r} is not one of {', '.join(CRITERION_KINDS)}")

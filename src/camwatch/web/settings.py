@@ -60,10 +60,12 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = (
+    os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{DATA_DIR / 'camwatch.sqlite3'}"
+)
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{DATA_DIR / 'camwatch.sqlite3'}",
+    "default": dj_database_url.parse(
+        DATABASE_URL,
         conn_max_age=env_int("CAMWATCH_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )

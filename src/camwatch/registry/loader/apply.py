@@ -83,7 +83,12 @@ class Applier:
         types = self.table(m.DeviceType, "slug")
         for order, entry in enumerate(self.bundle.device_types):
             record = entry.record
-            values = {"label": record.label, "description": record.description, "sort_order": order}
+            values = {
+                "label": record.label,
+                "plural": record.plural,
+                "description": record.description,
+                "sort_order": order,
+            }
             types.put(entry, {"slug": record.slug}, values)
         for entry in self.bundle.device_types:
             parent = self.optional_ref(entry, m.DeviceType, entry.record.parent, "parent")

@@ -62,6 +62,7 @@ class BodyKindRecord(TermRecord):
 
 class DeviceTypeRecord(TermRecord):
     parent: Slug | None = None
+    plural: Text = ""
 
 
 class SourceRecord(Record):

@@ -116,7 +116,10 @@ class Holding(TimeStamped):
             prefix = "" if self.count_qualifier == CountQualifier.EXACT else f"{qualifier} "
             count = f"{prefix}{self.count:,} "
         vendor = self.vendor_label()
-        kind = self.device_type.label if self.device_type_id else "equipment"
+        kind = "equipment"
+        if self.device_type_id:
+            one = self.count == 1
+            kind = self.device_type.label if one else self.device_type.label_plural
         return f"{count}{vendor} {kind}".strip()
 
     def vendor_label(self) -> str:

@@ -30,9 +30,14 @@ class BodyKind(Term):
 
 class DeviceType(Term):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
+    plural = models.CharField(max_length=120, blank=True, help_text="Defaults to label + s")
 
     class Meta(Term.Meta):
         verbose_name = "device type"
+
+    @property
+    def label_plural(self) -> str:
+        return self.plural or f"{self.label}s"
 
 
 class Capability(Term):

@@ -1,0 +1,81 @@
+"""Shared fixtures. The bundled dataset is loaded once per test database (per xdist
+worker); each test then runs inside a transaction that is rolled back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from camwatch.registry.loader.run import bundled_data_dir, load_data
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_data()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled data folder, for tests that break it."""
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), target)
+    return target
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every camwatch table (history included), for before/after comparisons."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    for model in apps.get_app_config("registry").get_models():
+        columns = [field.column for field in model._meta.concrete_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(connection.ops.quote_name(c) for c in columns)} "
+                f"FROM {connection.ops.quote_name(model._meta.db_table)}"
+            )
+            tables[model._meta.db_table] = sorted(cursor.fetchall(), key=repr)
+    return tables
+
+
+@pytest.fixture
+def forbid_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail any attempt to open a connection off this machine."""
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "::1", "localhost")
+            and not host.startswith("/")
+        ):
+            raise AssertionError(f"network access to {host} during a test")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    return
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With CAMWATCH_FORBID_SKIPS set (CI does), a skipped test fails the run: the
+    PostgreSQL and browser tests must really run."""
+    if not os.environ.get("CAMWATCH_FORBID_SKIPS"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        names = ", ".join(str(getattr(report, "nodeid", report)) for report in skipped[:5])
+        print(f"\nCAMWATCH_FORBID_SKIPS: {len(skipped)} tests were skipped ({names})")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

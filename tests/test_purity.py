@@ -1,0 +1,29 @@
+"""The pure engines import nothing from Django, so they run anywhere, fast."""
+
+import subprocess
+import sys
+
+import pytest
+
+PURE = [
+    "camwatch.registry.concern",
+    "camwatch.registry.dates",
+    "camwatch.registry.estates",
+    "camwatch.registry.charts",
+    "camwatch.registry.textsearch",
+    "camwatch.registry.loader.files",
+    "camwatch.registry.loader.schema",
+    "camwatch.registry.loader.reference",
+]
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_pure_module_does_not_import_django(module: str) -> None:
+    code = (
+        f"import sys, {module}; "
+        "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "False"
