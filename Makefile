@@ -10,6 +10,8 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/camwatch
 ARTIFACTS ?= test-artifacts
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+# Tests keep their secret key and scratch files here, not in the user's data directory.
+TEST_ENV := CAMWATCH_DATA_DIR=$(CURDIR)/var/test
 
 .PHONY: run test install assets lint typecheck test-sqlite test-postgres test-browser bench clean
 
@@ -42,11 +44,11 @@ typecheck: install
 	$(BIN)/mypy
 
 test-sqlite: install
-	DATABASE_URL= $(PYTEST) -m "not browser and not postgres" -n 2
+	$(TEST_ENV) DATABASE_URL= $(PYTEST) -m "not browser and not postgres" -n 2
 
 test-postgres: install
 	@if $(BIN)/python scripts/db-reachable "$(TEST_DATABASE_URL)"; then \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not browser" -n 2; \
+		$(TEST_ENV) DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not browser" -n 2; \
 	elif [ -n "$${CAMWATCH_REQUIRE_POSTGRES:-}" ]; then \
 		echo "PostgreSQL at $(TEST_DATABASE_URL) is not reachable, and CAMWATCH_REQUIRE_POSTGRES is set" >&2; exit 1; \
 	else \
@@ -55,11 +57,11 @@ test-postgres: install
 
 test-browser: install assets
 	mkdir -p $(ARTIFACTS)
-	DATABASE_URL= CAMWATCH_ARTIFACTS=$(ARTIFACTS) $(PYTEST) -m browser
+	$(TEST_ENV) DATABASE_URL= CAMWATCH_ARTIFACTS=$(ARTIFACTS) $(PYTEST) -m browser
 
 bench: install assets
 	mkdir -p benchmarks/results
-	$(BIN)/python -m benchmarks --output benchmarks/results/latest.json
+	$(TEST_ENV) $(BIN)/python -m benchmarks --output benchmarks/results/latest.json
 
 clean:
-	rm -rf $(VENV) node_modules src/camwatch/web/static/camwatch/build $(ARTIFACTS)
+	rm -rf $(VENV) node_modules src/camwatch/web/static/camwatch/build $(ARTIFACTS) var
