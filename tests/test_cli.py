@@ -61,10 +61,10 @@ def test_serve_help() -> None:
     assert "--port" in result.output
 
 
-def test_manage_runs_django_commands(tmp_path: Path) -> None:
+def run_camwatch(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"CAMWATCH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
-    done = subprocess.run(
-        [sys.executable, "-m", "camwatch", "manage", "check"],
+    return subprocess.run(
+        [sys.executable, "-m", "camwatch", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -72,19 +72,14 @@ def test_manage_runs_django_commands(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
+
+
+def test_manage_runs_django_commands(tmp_path: Path) -> None:
+    done = run_camwatch(tmp_path, "manage", "check")
     assert done.returncode == 0, done.stderr
     assert "System check identified no issues" in done.stdout
 
 
 def test_manage_migrations_are_complete(tmp_path: Path) -> None:
-    env = {"CAMWATCH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
-    done = subprocess.run(
-        [sys.executable, "-m", "camwatch", "manage", "makemigrations", "--check", "--dry-run"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    done = run_camwatch(tmp_path, "manage", "makemigrations", "--check", "--dry-run")
     assert done.returncode == 0, done.stdout + done.stderr

@@ -228,3 +228,19 @@ def test_admin_lists_registry_models(admin_client: Client) -> None:
         assert admin_client.get(f"/admin/registry/{model}/").status_code == 200
     holding = m.Holding.objects.get(key="top10vpn-hammersmith-and-fulham-hikvision-cameras")
     assert admin_client.get(f"/admin/registry/holding/{holding.pk}/history/").status_code == 200
+
+
+def test_member_body_shows_its_shared_services_holdings(client: Client) -> None:
+    data = json.loads(body_of(get(client, "/bodies/cambridge.json")))
+    assert [h["count"] for h in data["holdings"]] == [6]
+    from_groups = {h["key"]: h for h in data["holdings_of_groups"]}
+    assert from_groups["3c-2023-cambridge-hikvision-nvrs"]["count"] == 27
+    html = body_of(get(client, "/bodies/cambridge/"))
+    assert "Reported by shared services it belongs to" in html
+
+
+def test_body_list_counts_holdings(client: Client) -> None:
+    data = json.loads(body_of(get(client, "/bodies.json", q="hammersmith")))
+    assert data["results"][0]["holdings"] == 1
+    rows = {r["slug"]: r for r in csv_rows(get(client, "/bodies.csv", q="3c"))}
+    assert rows["3c-shared-services"]["holdings"] == "13"  # 2 totals and 11 town figures

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from typing import Any
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from camwatch.registry import models as m
@@ -21,7 +22,11 @@ class BodyListView(FormatView):
 
     def load(self, **kwargs: Any) -> None:
         self.filters = BodyFilters.from_query(self.request.GET)
-        self.bodies = self.filters.apply(m.PublicBody.objects.select_related("kind"))
+        self.bodies = self.filters.apply(
+            m.PublicBody.objects.select_related("kind")
+            .annotate(holding_count=Count("holdings"))
+            .order_by("name")
+        )
         if self.fmt != "csv":
             self.page = paginate(self.request, self.bodies, self.fmt)
 
@@ -39,8 +44,11 @@ class BodyListView(FormatView):
             "title": "Public bodies",
         }
 
+    def row(self, body: m.PublicBody) -> dict[str, Any]:
+        return {**rows.body_row(body, self.request), "holdings": body.holding_count}  # type: ignore[attr-defined]
+
     def json_data(self) -> Any:
-        results = [rows.body_row(body, self.request) for body in self.page.object_list]
+        results = [self.row(body) for body in self.page.object_list]
         return {
             "filters": self.filters.as_dict(),
             "errors": self.filters.errors,
@@ -48,7 +56,7 @@ class BodyListView(FormatView):
         }
 
     def csv_rows(self) -> Iterable[Mapping[str, Any]]:
-        return (rows.body_row(body, self.request) for body in self.bodies.iterator(chunk_size=500))
+        return (self.row(body) for body in self.bodies.iterator(chunk_size=500))
 
 
 class BodyDetailView(FormatView):
@@ -65,6 +73,11 @@ class BodyDetailView(FormatView):
         self.targets = list(
             self.body.investigation_targets.select_related("investigation", "source")
         )
+        self.group_holdings = list(
+            m.Holding.objects.with_related()
+            .filter(body__memberships__member=self.body)
+            .order_by("body__name", "as_of", "key")
+        )
 
     def context(self) -> dict[str, Any]:
         return {
@@ -72,6 +85,7 @@ class BodyDetailView(FormatView):
             "holdings": self.holdings,
             "series_charts": [step_chart(series) for series in count_series(self.holdings)],
             "targets": self.targets,
+            "group_holdings": self.group_holdings,
             "groups": self.body.member_of.select_related("group"),
             "members": self.body.memberships.select_related("member"),
             "children": self.body.children.order_by("name"),
@@ -90,6 +104,7 @@ class BodyDetailView(FormatView):
             "members": [g.member.slug for g in self.body.memberships.select_related("member")],
             "source": self.body.source.key if self.body.source else None,
             "holdings": [rows.holding_detail(h, self.request) for h in self.holdings],
+            "holdings_of_groups": [rows.holding_row(h, self.request) for h in self.group_holdings],
             "investigations": [rows.target_row(t, self.request) for t in self.targets],
         }
 
