@@ -208,3 +208,29 @@ def test_load_uses_one_transaction_per_run() -> None:
         if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
     ]
     assert writes == []
+
+
+def test_yml_files_are_read_too(data_copy: Path) -> None:
+    (data_copy / "extra.yml").write_text(
+        "bodies:\n  - {slug: yml-body, name: Yml Body, kind: other, nation: uk}\n"
+    )
+    load_data(data_copy)
+    assert m.PublicBody.objects.filter(slug="yml-body").exists()
+
+
+def test_council_datasets_must_be_recorded_as_sources(data_copy: Path) -> None:
+    edit(
+        data_copy / "reference" / "councils.yaml",
+        "  - key: ons-onspd-2025-11\n",
+        "  - key: ons-onspd-renamed\n",
+    )
+    with pytest.raises(
+        DataFileErrors, match="cites sources that no file defines: ons-onspd-2025-11"
+    ):
+        read_data(data_copy)
+
+
+def test_report_counts_each_row_once() -> None:
+    report = load_data()
+    assert report.unchanged["public bodies"] == m.PublicBody.objects.count()
+    assert report.unchanged["claims"] == m.Claim.objects.count()

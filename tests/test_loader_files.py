@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from camwatch.registry.loader.errors import DataFileError
-from camwatch.registry.loader.files import LINE_KEY, line_of, read_csv, read_yaml, strip_lines
+from camwatch.registry.loader.files import LINE_KEY, line_of, read_yaml, strip_lines
 
 
 def write(tmp_path: Path, text: str, name: str = "f.yaml") -> Path:
@@ -48,16 +48,6 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("name: Caf\xe9\n".encode("latin-1"))
     with pytest.raises(DataFileError, match="not UTF-8"):
         read_yaml(path, 10_000)
-
-
-def test_csv_rows_carry_line_numbers(tmp_path: Path) -> None:
-    rows = list(read_csv(write(tmp_path, "a,b\n1,2\n3,4\n", "f.csv"), 10_000))
-    assert [(row.line, row.data) for row in rows] == [
-        (2, {"a": "1", "b": "2"}),
-        (3, {"a": "3", "b": "4"}),
-    ]
-    with pytest.raises(DataFileError, match="more cells than the header"):
-        list(read_csv(write(tmp_path, "a\n1,2\n", "g.csv"), 10_000))
 
 
 def test_line_of_follows_a_path() -> None:

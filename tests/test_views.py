@@ -96,8 +96,15 @@ def test_filters_by_kind_nation_and_vendor(client: Client) -> None:
         )
     )
     assert scottish["count"] == 32
-    with_dahua = json.loads(body_of(get(client, "/bodies.json", vendor="dahua")))
-    assert {r["slug"] for r in with_dahua["results"]} == {"wandsworth", "tower-hamlets"}
+    with_hikvision = json.loads(
+        body_of(get(client, "/bodies.json", vendor="hikvision", _size="100"))
+    )
+    hikvision_slugs = {r["slug"] for r in with_hikvision["results"]}
+    assert {"hammersmith-and-fulham", "camden", "wandsworth", "cambridge"} <= hikvision_slugs
+    assert "tower-hamlets" not in hikvision_slugs  # it disclosed none
+    assert "glasgow-city" not in hikvision_slugs  # Hikvision or Dahua, not said which
+    # Wandsworth's Dahua is only planned and Tower Hamlets disclosed none.
+    assert json.loads(body_of(get(client, "/bodies.json", vendor="dahua")))["count"] == 0
     concern = json.loads(body_of(get(client, "/bodies.json", concern="1", _size="100")))
     slugs = {r["slug"] for r in concern["results"]}
     assert {"hammersmith-and-fulham", "3c-shared-services", "glasgow-city"} <= slugs
@@ -244,3 +251,68 @@ def test_body_list_counts_holdings(client: Client) -> None:
     assert data["results"][0]["holdings"] == 1
     rows = {r["slug"]: r for r in csv_rows(get(client, "/bodies.csv", q="3c"))}
     assert rows["3c-shared-services"]["holdings"] == "13"  # 2 totals and 11 town figures
+
+
+def test_a_later_disclosure_of_none_retires_a_body(client: Client) -> None:
+    hikvision = m.Vendor.objects.get(slug="hikvision")
+    body = PublicBodyFactory(slug="changed-its-mind")
+    HoldingFactory(body=body, vendor=hikvision, count=100, as_of="2021-01-01")
+    figures = {
+        f["key"]: f["value"] for f in json.loads(body_of(get(client, "/index.json")))["figures"]
+    }
+    listed = json.loads(body_of(get(client, "/bodies.json", concern="1", _size="200")))
+    assert "changed-its-mind" in {r["slug"] for r in listed["results"]}
+    HoldingFactory(body=body, vendor=hikvision, count=0, as_of="2023-01-01", device_type=None)
+    after = {
+        f["key"]: f["value"] for f in json.loads(body_of(get(client, "/index.json")))["figures"]
+    }
+    assert after["bodies-with-concern-equipment"] == figures["bodies-with-concern-equipment"] - 1
+    listed = json.loads(body_of(get(client, "/bodies.json", concern="1", _size="200")))
+    assert "changed-its-mind" not in {r["slug"] for r in listed["results"]}
+    assert listed["count"] == after["bodies-with-concern-equipment"]
+
+
+def test_claim_filters_are_validated(client: Client) -> None:
+    data = json.loads(body_of(get(client, "/claims.json", investigation="nope")))
+    assert data["errors"] == ["unknown investigation 'nope'"]
+    assert data["count"] == m.Claim.objects.count()
+    scoped = json.loads(
+        body_of(
+            get(
+                client, "/claims.json", investigation="top10vpn-2020-councils", with_denominator="1"
+            )
+        )
+    )
+    assert (
+        scoped["count"]
+        == m.Claim.objects.filter(
+            investigation__slug="top10vpn-2020-councils", denominator__isnull=False
+        ).count()
+        > 0
+    )
+
+
+def test_missing_records_answer_in_their_own_format(client: Client) -> None:
+    response = client.get("/bodies/nobody.json")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not found"
+    assert client.get("/bodies/nobody.csv")["Content-Type"].startswith("text/plain")
+
+
+def test_search_ranks_the_whole_phrase_first(client: Client) -> None:
+    data = json.loads(body_of(get(client, "/bodies.json", q="North Yorkshire", include_ended="1")))
+    assert [r["slug"] for r in data["results"][:2]] == [
+        "north-yorkshire",
+        "north-yorkshire-until-2023",
+    ]
+    cambridge = json.loads(body_of(get(client, "/bodies.json", q="cambridge")))
+    assert cambridge["results"][0]["slug"] == "cambridge"
+
+
+def test_lists_keep_their_order(client: Client) -> None:
+    vendors = [r["name"] for r in json.loads(body_of(get(client, "/vendors.json")))["results"]]
+    assert vendors == sorted(vendors)
+    published = [
+        r["published"] for r in json.loads(body_of(get(client, "/investigations.json")))["results"]
+    ]
+    assert published == sorted(published, reverse=True)

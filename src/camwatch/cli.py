@@ -45,8 +45,9 @@ def main() -> None:
 def load_data_command(data_dir: Path | None, dry_run: bool, as_json: bool) -> None:
     """Load the bundled dataset (or DATA_DIR) into the registry, idempotently.
 
-    Every file is read and checked before anything is written, and the writes happen in
-    one transaction: a malformed file changes nothing, and a second run changes nothing.
+    Every file is read and its records checked first; references between records are
+    checked as they are written, in one transaction. A malformed file changes nothing,
+    and a second run changes nothing.
     """
     setup_django()
     from camwatch.registry.loader import DataFileErrors

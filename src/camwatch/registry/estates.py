@@ -1,10 +1,14 @@
-"""How many devices a body is known to have, from its holdings, without double counting.
+"""What a body is known to have now, from its holdings, without double counting.
 
-A body may report a total and its parts (3C: 612 cameras, and 241 + 206 + ... by town),
-and report again years later. For each body and device type this takes the latest
-date with a count; on that date a whole-body figure is used if there is one, else
-the parts are summed. "At least" and "more than" counts make the result a lower
-bound, and say so. Pure Python: the rows come in as plain tuples.
+Two steps, both pure Python over plain records:
+
+1. standing(): a later disclosure of none retires earlier facts. If a council said it
+   had 100 cameras from a vendor in 2021 and none in 2023, only the 2023 answer
+   stands (a zero that names no device type retires every type from that vendor).
+2. estates(): for each body and device type, the latest date with a count; on that
+   date a whole-body total is used if there is one, else the parts are summed
+   (3C gave both 612 cameras and 241 + 206 + ... by town). "At least" counts make
+   the result a lower bound, "at most" an upper one, and the estate says so.
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 LOWER_BOUND_QUALIFIERS = frozenset({"at_least", "more_than"})
+UPPER_BOUND_QUALIFIERS = frozenset({"at_most"})
 APPROXIMATE_QUALIFIERS = frozenset({"approximately"})
 
 
 @dataclass(frozen=True)
-class CountRow:
+class Fact:
     body: Hashable
+    vendor: Hashable  # a vendor's slug, or a tuple of candidate slugs
     device_type: str | None
     scope_kind: str
     as_of: dt.date
-    count: int
+    count: int | None
     qualifier: str
     holding: str
     precision: str = "day"
@@ -35,6 +41,7 @@ class Estate:
     body: Hashable
     count: int
     lower_bound: bool
+    upper_bound: bool
     approximate: bool
     as_of: dt.date
     as_of_precision: str
@@ -42,40 +49,65 @@ class Estate:
 
     @property
     def qualifier(self) -> str:
+        if self.approximate or (self.lower_bound and self.upper_bound):
+            return "approximately"
         if self.lower_bound:
             return "at_least"
-        return "approximately" if self.approximate else "exact"
+        return "at_most" if self.upper_bound else "exact"
 
 
-def _latest_figure(rows: list[CountRow]) -> list[CountRow]:
-    latest = max(row.as_of for row in rows)
-    on_date = [row for row in rows if row.as_of == latest]
-    whole = [row for row in on_date if row.scope_kind == "whole_body"]
+def standing(facts: Iterable[Fact]) -> list[Fact]:
+    """The facts no later zero has retired; the zeros themselves are dropped."""
+    facts = list(facts)
+    zeros: dict[tuple[Hashable, Hashable], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.count == 0:
+            zeros[(fact.body, fact.vendor)].append(fact)
+
+    def retired(fact: Fact) -> bool:
+        return any(
+            zero.as_of > fact.as_of and zero.device_type in (None, fact.device_type)
+            for zero in zeros.get((fact.body, fact.vendor), ())
+        )
+
+    return [fact for fact in facts if fact.count != 0 and not retired(fact)]
+
+
+def _latest_figure(facts: list[Fact]) -> list[Fact]:
+    latest = max(fact.as_of for fact in facts)
+    on_date = [fact for fact in facts if fact.as_of == latest]
+    whole = [fact for fact in on_date if fact.scope_kind == "whole_body"]
     if whole:
-        return [max(whole, key=lambda row: row.count)]
+        return [max(whole, key=lambda fact: fact.count or 0)]
     return on_date
 
 
-def estates(rows: Iterable[CountRow]) -> list[Estate]:
-    """One estate per body, largest first."""
-    by_series: dict[tuple[Hashable, str | None], list[CountRow]] = defaultdict(list)
-    for row in rows:
-        by_series[(row.body, row.device_type)].append(row)
-    chosen: dict[Hashable, list[CountRow]] = defaultdict(list)
+def estates(facts: Iterable[Fact]) -> list[Estate]:
+    """One estate per body from its counted facts, largest first."""
+    by_series: dict[tuple[Hashable, str | None], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.count is not None:
+            by_series[(fact.body, fact.device_type)].append(fact)
+    chosen: dict[Hashable, list[Fact]] = defaultdict(list)
     for (body, _device_type), series in by_series.items():
         chosen[body].extend(_latest_figure(series))
     found = [_estate(body, used) for body, used in chosen.items()]
-    return sorted(found, key=lambda estate: (-estate.count, str(estate.body)))
+    return sorted(
+        (estate for estate in found if estate.count),
+        key=lambda estate: (-estate.count, str(estate.body)),
+    )
 
 
-def _estate(body: Hashable, used: list[CountRow]) -> Estate:
-    latest = max(used, key=lambda row: row.as_of)
+def _estate(body: Hashable, used: list[Fact]) -> Estate:
+    latest = max(used, key=lambda fact: fact.as_of)
+    qualifiers = {fact.qualifier for fact in used}
     return Estate(
         body=body,
-        count=sum(row.count for row in used),
-        lower_bound=any(row.qualifier in LOWER_BOUND_QUALIFIERS for row in used),
-        approximate=any(row.qualifier in APPROXIMATE_QUALIFIERS for row in used),
+        count=sum(fact.count or 0 for fact in used),
+        lower_bound=bool(qualifiers & LOWER_BOUND_QUALIFIERS),
+        upper_bound=bool(qualifiers & UPPER_BOUND_QUALIFIERS),
+        approximate=bool(qualifiers & APPROXIMATE_QUALIFIERS),
         as_of=latest.as_of,
         as_of_precision=latest.precision,
-        holdings=tuple(sorted(row.holding for row in used)),
+        holdings=tuple(sorted(fact.holding for fact in used)),
     )

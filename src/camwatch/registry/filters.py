@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from camwatch.registry import models as m
-from camwatch.registry.verdicts import ConcernIndex
+from camwatch.registry.verdicts import ConcernIndex, bodies_with_concern_equipment
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 
@@ -72,8 +72,7 @@ class BodyFilters:
         if self.vendor:
             bodies = bodies.holding_from([self.vendor])  # type: ignore[attr-defined]
         if self.concern:
-            flagged = ConcernIndex.for_site().concern_holdings(m.Holding.objects.with_related())
-            bodies = bodies.filter(pk__in={holding.body_id for holding in flagged})
+            bodies = bodies.filter(pk__in=bodies_with_concern_equipment(ConcernIndex.for_site()))
         if self.q:
             bodies = bodies.search(self.q, settings.CAMWATCH_MAX_SEARCH_TERMS)  # type: ignore[attr-defined]
         return bodies
@@ -143,3 +142,30 @@ class HoldingFilters:
             "body": self.body,
             "concern": self.concern,
         }
+
+
+@dataclass
+class ClaimFilters:
+    investigation: str = ""
+    with_denominator: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> ClaimFilters:
+        errors: list[str] = []
+        slugs = set(m.Investigation.objects.values_list("slug", flat=True))
+        return cls(
+            investigation=_choice(query, "investigation", slugs, errors),
+            with_denominator=query.get("with_denominator", "").lower() in TRUE_VALUES,
+            errors=errors,
+        )
+
+    def apply(self, claims: QuerySet[m.Claim]) -> QuerySet[m.Claim]:
+        if self.investigation:
+            claims = claims.filter(investigation__slug=self.investigation)
+        if self.with_denominator:
+            claims = claims.filter(denominator__isnull=False)
+        return claims
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"investigation": self.investigation, "with_denominator": self.with_denominator}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from camwatch.registry.estates import CountRow, Estate, estates
+from camwatch.registry.estates import Estate, estates
 from camwatch.registry.models import Claim, Holding, Investigation, PublicBody, Source
 from camwatch.registry.verdicts import ConcernIndex
 
@@ -34,21 +34,19 @@ class Headlines:
     policy_name: str
 
 
-def concern_holdings(index: ConcernIndex) -> list[Holding]:
-    holdings = Holding.objects.with_related()
-    return index.concern_holdings(holdings)
-
-
 def compute(index: ConcernIndex, estate_limit: int = 6) -> Headlines:
-    flagged = concern_holdings(index)
-    bodies = {holding.body_id: holding.body for holding in flagged}
-    groups = Counter(body.kind.group_label for body in bodies.values())
+    holdings = list(Holding.objects.with_related())
+    flagged = index.concern_holdings(holdings)
+    standing = index.standing_facts(holdings)
+    bodies = {holding.body_id: holding.body for holding in holdings}
+    concerned = {fact.body for fact in standing}
+    groups = Counter(bodies[body].kind.group_label for body in concerned)
     bodies_url = reverse("body-list")
     figures = [
         Figure(
             "bodies-with-concern-equipment",
-            len(bodies),
-            "public bodies found with equipment from vendors of concern",
+            len(concerned),
+            "public bodies that have or had equipment from vendors of concern",
             f"{bodies_url}?concern=1",
         ),
         Figure(
@@ -77,24 +75,9 @@ def compute(index: ConcernIndex, estate_limit: int = 6) -> Headlines:
     return Headlines(
         figures=figures,
         by_group=sorted(groups.items(), key=lambda item: (-item[1], item[0])),
-        estates=_largest(flagged, bodies, estate_limit),
+        estates=[
+            EstateLine(bodies[estate.body], estate)  # type: ignore[index]
+            for estate in estates(standing)[:estate_limit]
+        ],
         policy_name=index.policy.name,
     )
-
-
-def _largest(flagged: list[Holding], bodies: dict[int, PublicBody], limit: int) -> list[EstateLine]:
-    rows = [
-        CountRow(
-            body=holding.body_id,
-            device_type=holding.device_type.slug if holding.device_type_id else None,
-            scope_kind=holding.scope_kind,
-            as_of=holding.as_of,
-            count=holding.count,
-            qualifier=holding.count_qualifier,
-            holding=holding.key,
-            precision=holding.as_of_precision or "day",
-        )
-        for holding in flagged
-        if holding.count is not None
-    ]
-    return [EstateLine(bodies[estate.body], estate) for estate in estates(rows)[:limit]]

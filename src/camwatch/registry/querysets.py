@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Case, Q, Value, When
 
-from camwatch.registry.textsearch import fold, query_terms
+from camwatch.registry.textsearch import query_terms, words
 
 if TYPE_CHECKING:
     _Base = models.QuerySet[Any]
@@ -30,18 +30,25 @@ class PublicBodyQuerySet(_Base):
         matched = self
         for term in terms:
             matched = matched.filter(search_text__contains=f" {term}")
-        lead = fold(query).strip()
+        phrase = " ".join(words(query))
         return matched.annotate(
             relevance=Case(
-                When(name__istartswith=lead, then=Value(0)),
-                When(search_text__startswith=f" {terms[0]}", then=Value(1)),
-                default=Value(2),
+                When(search_text__startswith=f" {phrase} ", then=Value(0)),
+                When(search_text__startswith=f" {phrase}", then=Value(1)),
+                When(search_text__startswith=f" {terms[0]}", then=Value(2)),
+                default=Value(3),
             )
         ).order_by("relevance", "name")
 
     def holding_from(self, vendor_slugs: Collection[str]) -> PublicBodyQuerySet:
-        """Bodies with at least one holding attributed to these vendors."""
-        holdings = apps.get_model("registry", "Holding").objects.attributed_to(vendor_slugs)
+        """Bodies with equipment attributed to these vendors: not a disclosed zero, not
+        only a plan."""
+        holdings = (
+            apps.get_model("registry", "Holding")
+            .objects.attributed_to(vendor_slugs)
+            .exclude(count=0)
+            .exclude(status="planned")
+        )
         return self.filter(pk__in=holdings.values("body"))
 
 

@@ -166,3 +166,47 @@ def vendor_row(vendor: m.Vendor, request: HttpRequest | None = None) -> dict[str
         "aliases": vendor.aliases,
         "url": _url(request, vendor),
     }
+
+
+def vendor_facts(vendor: m.Vendor) -> dict[str, Any]:
+    """The register's facts on a vendor, each with its source and recorded precision."""
+    return {
+        "description": vendor.description,
+        "relations": [
+            {
+                "kind": r.kind,
+                "target": r.target.slug,
+                "confidence": r.confidence,
+                "start": render(r.start, r.start_precision),
+                "end": render(r.end, r.end_precision),
+                "source": r.source.key,
+            }
+            for r in vendor.relations.select_related("target", "source")
+        ],
+        "brands": [
+            {"vendor": r.vendor.slug, "kind": r.kind, "confidence": r.confidence}
+            for r in vendor.related_brands.select_related("vendor")
+        ],
+        "ownership": [
+            {
+                "owner": o.owner,
+                "state_controlled": o.state_controlled,
+                "share_percent": _number(o.share_percent),
+                "as_of": render(o.as_of, o.as_of_precision),
+                "source": o.source.key,
+            }
+            for o in vendor.ownership.select_related("source")
+        ],
+        "restrictions": [
+            {
+                "jurisdiction": r.jurisdiction,
+                "instrument": r.instrument,
+                "title": r.title,
+                "effective": render(r.effective, r.effective_precision),
+                "announced": r.announced,
+                "ended": r.ended,
+                "source": r.source.key,
+            }
+            for r in vendor.restrictions.select_related("source")
+        ],
+    }

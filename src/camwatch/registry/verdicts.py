@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from camwatch.registry import concern
+from camwatch.registry import concern, estates
 from camwatch.registry.models import ConcernPolicy, Holding, Vendor
 
 
@@ -94,13 +94,16 @@ class ConcernIndex:
             self._cache[key] = concern.evaluate(self.policy, vendor_slug, self.facts, day)
         return self._cache[key]
 
-    def holding_of_concern(self, holding: Holding) -> bool:
-        """True when every vendor the holding may be from is of concern on its date,
-        and the holding is not a disclosed zero or only a plan."""
-        if holding.count == 0 or holding.status == "planned":
-            return False
+    def vendors_of_concern(self, holding: Holding) -> bool:
+        """True when every vendor the holding may be from is of concern on its date."""
         slugs = self.vendor_slugs(holding)
         return bool(slugs) and all(self.verdict(slug, holding.as_of).of_concern for slug in slugs)
+
+    def holding_of_concern(self, holding: Holding) -> bool:
+        """Equipment of concern that was there: not a disclosed zero, not only a plan."""
+        return (
+            holding.count != 0 and holding.status != "planned" and self.vendors_of_concern(holding)
+        )
 
     @staticmethod
     def vendor_slugs(holding: Holding) -> list[str]:
@@ -110,3 +113,32 @@ class ConcernIndex:
 
     def concern_holdings(self, holdings: Iterable[Holding]) -> list[Holding]:
         return [holding for holding in holdings if self.holding_of_concern(holding)]
+
+    def standing_facts(self, holdings: Iterable[Holding]) -> list[estates.Fact]:
+        """Facts of concern that no later disclosure of none has retired (estates.py)."""
+        facts = [
+            _fact(holding)
+            for holding in holdings
+            if holding.status != "planned" and self.vendors_of_concern(holding)
+        ]
+        return estates.standing(facts)
+
+
+def _fact(holding: Holding) -> estates.Fact:
+    slugs = ConcernIndex.vendor_slugs(holding)
+    return estates.Fact(
+        body=holding.body_id,
+        vendor=slugs[0] if holding.vendor_id else tuple(sorted(slugs)),
+        device_type=holding.device_type.slug if holding.device_type_id else None,
+        scope_kind=holding.scope_kind,
+        as_of=holding.as_of,
+        count=holding.count,
+        qualifier=holding.count_qualifier,
+        holding=holding.key,
+        precision=holding.as_of_precision or "day",
+    )
+
+
+def bodies_with_concern_equipment(index: ConcernIndex) -> set[int]:
+    """Ids of bodies that have or had equipment of concern by their latest disclosures."""
+    return {fact.body for fact in index.standing_facts(Holding.objects.with_related())}  # type: ignore[misc]

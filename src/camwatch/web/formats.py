@@ -16,7 +16,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views import View
@@ -47,6 +53,17 @@ class Encoder(json.JSONEncoder):
 def json_response(data: Any) -> JsonResponse:
     response = JsonResponse(data, encoder=Encoder, safe=False, json_dumps_params={"indent": 2})
     response["Access-Control-Allow-Origin"] = "*"  # public, read-only data
+    return response
+
+
+def not_found(fmt: str, path: str) -> HttpResponse:
+    """A 404 in the format asked for, so that scripts reading .json get JSON."""
+    message = f"no record at {path}"
+    if fmt == "json":
+        response = JsonResponse({"error": "not found", "detail": message}, status=404)
+    else:
+        response = HttpResponse(message + "\n", status=404, content_type="text/plain")
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -151,7 +168,12 @@ class FormatView(View):
 
     def get(self, request: HttpRequest, fmt: str = "html", **kwargs: Any) -> HttpResponse:
         self.fmt = fmt
-        self.load(**kwargs)
+        try:
+            self.load(**kwargs)
+        except Http404:
+            if fmt == "html":
+                raise
+            return not_found(fmt, request.path)
         if fmt == "json":
             return json_response(self.json_data())
         if fmt == "csv":

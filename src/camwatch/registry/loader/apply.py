@@ -53,6 +53,8 @@ class Applier:
         for stage, step, count in steps:
             step()
             self.progress(stage, count)
+        for table in self.tables.values():
+            table.tally()
 
     # -- references -------------------------------------------------------------
 

@@ -77,9 +77,9 @@ def read_bundle(folder: Path, max_bytes: int) -> Bundle:
     every problem found, or return the records."""
     bundle = Bundle()
     errors: list[DataFileError] = []
-    paths = sorted(folder.rglob("*.yaml"))
+    paths = sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")])
     if not paths:
-        raise DataFileErrors([DataFileError(folder, "holds no .yaml data files")])
+        raise DataFileErrors([DataFileError(folder, "holds no .yaml or .yml data files")])
     for path in paths:
         try:
             _read_file(path, max_bytes, bundle, errors)

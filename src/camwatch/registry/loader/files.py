@@ -7,9 +7,6 @@ that an error can point at it.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,15 +79,6 @@ def read_yaml(path: Path, max_bytes: int) -> Located:
     except yaml.YAMLError as error:
         raise DataFileError(path, f"is not valid YAML: {error}") from error
     return Located(path, 1, data)
-
-
-def read_csv(path: Path, max_bytes: int) -> Iterator[Located]:
-    """Each row as a dict of the header's columns, with its line number."""
-    reader = csv.DictReader(io.StringIO(_read_text(path, max_bytes), newline=""))
-    for row in reader:
-        if None in row:
-            raise DataFileError(path, "has more cells than the header", line=reader.line_num)
-        yield Located(path, reader.line_num, row)
 
 
 def strip_lines(data: Any) -> Any:

@@ -92,7 +92,25 @@ def _expand_councils(bundle: Bundle) -> None:
             raise DataFileErrors(
                 [DataFileError(path, str(error), line, "council_reference")]
             ) from error
+        _check_cited(bundle, path, line, ref)
         bundle.bodies.extend(Entry(record, path, line) for record in records)
+
+
+def _check_cited(bundle: Bundle, path: Path, line: int, ref: reference.CouncilReference) -> None:
+    """The datasets the councils come from must be recorded as sources, for attribution."""
+    known = {entry.record.key for entry in bundle.sources}
+    missing = sorted({ref.lookup_source, ref.current_codes_source} - known)
+    if missing:
+        raise DataFileErrors(
+            [
+                DataFileError(
+                    path,
+                    f"cites sources that no file defines: {', '.join(missing)}",
+                    line,
+                    "council_reference",
+                )
+            ]
+        )
 
 
 def _check_unique(bundle: Bundle) -> None:

@@ -350,14 +350,3 @@ class LocationRecord(Record):
                 "in coordinates_method"
             )
         return self
-
-
-class InvestigationFile(Record):
-    """One investigation with everything it produced."""
-
-    investigation: InvestigationRecord
-    sources: list[SourceRecord] = Field(default_factory=list)
-    targets: list[TargetRecord] = Field(default_factory=list)
-    holdings: list[HoldingRecord] = Field(default_factory=list)
-    claims: list[ClaimRecord] = Field(default_factory=list)
-    locations: list[LocationRecord] = Field(default_factory=list)

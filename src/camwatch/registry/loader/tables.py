@@ -48,48 +48,47 @@ def _wanted(value: Any) -> Any:
 
 
 class Table:
-    """The rows of one model, keyed by natural key, loaded once per load."""
+    """The rows of one model, keyed by natural key, loaded once per load.
 
-    def __init__(
-        self,
-        model: type[models.Model],
-        key: tuple[str, ...],
-        report: LoadReport,
-        rows: Iterable[models.Model] | None = None,
-    ) -> None:
+    Each row's outcome in this load (created, updated or unchanged) is remembered, so
+    that a row written in two passes (a body, then its parent link) counts once.
+    """
+
+    def __init__(self, model: type[models.Model], key: tuple[str, ...], report: LoadReport) -> None:
         self.model = model
         self.key = key
         self.report = report
         self.label = str(model._meta.verbose_name_plural)
-        self.created_now: set[tuple[Any, ...]] = set()
-        source = model._default_manager.all() if rows is None else rows
+        self.outcomes: dict[tuple[Any, ...], str] = {}
         self.rows: dict[tuple[Any, ...], models.Model] = {
-            tuple(_stored(obj, name) for name in key): obj for obj in source
+            tuple(_stored(obj, name) for name in key): obj for obj in model._default_manager.all()
         }
 
     def find(self, **key: Any) -> models.Model | None:
-        return self.rows.get(tuple(_wanted(key[name]) for name in self.key))
+        return self.rows.get(self.marker(**key))
+
+    def marker(self, **key: Any) -> tuple[Any, ...]:
+        return tuple(_wanted(key[name]) for name in self.key)
 
     def put(self, entry: Entry[Any], key: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
         """Create or update the row with this key so that it holds `values`."""
-        marker = tuple(_wanted(key[name]) for name in self.key)
+        marker = self.marker(**key)
         obj = self.rows.get(marker)
         if obj is None:
             obj = self.model(**key, **values)
             self._save(entry, obj)
             self.rows[marker] = obj
-            self.created_now.add(marker)
-            self.report.created[self.label] += 1
+            self.outcomes[marker] = "created"
             return obj
         changed = [name for name, value in values.items() if _stored(obj, name) != _wanted(value)]
-        if not changed:
-            self.report.unchanged[self.label] += 1
-            return obj
-        for name in changed:
-            setattr(obj, name, values[name])
-        self._save(entry, obj)
-        if marker not in self.created_now:  # a second pass filling in links is not an update
-            self.report.updated[self.label] += 1
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            self._save(entry, obj)
+            if self.outcomes.get(marker) != "created":
+                self.outcomes[marker] = "updated"
+        else:
+            self.outcomes.setdefault(marker, "unchanged")
         return obj
 
     def prune(self, keep: set[tuple[Any, ...]], **scope: Any) -> None:
@@ -102,10 +101,12 @@ class Table:
         ]
         for marker in stale:
             self.rows.pop(marker).delete()
+            self.outcomes.pop(marker, None)
             self.report.deleted[self.label] += 1
 
-    def marker(self, **key: Any) -> tuple[Any, ...]:
-        return tuple(_wanted(key[name]) for name in self.key)
+    def tally(self) -> None:
+        for outcome in self.outcomes.values():
+            getattr(self.report, outcome)[self.label] += 1
 
     def _save(self, entry: Entry[Any], obj: models.Model) -> None:
         try:

@@ -1,4 +1,4 @@
-"""The controlled vocabularies, loaded from data/vocab/*.yaml so that one list serves
+"""The controlled vocabularies, loaded from data/vocab.yaml so that one list serves
 the loader, the forms, the filters and the docs."""
 
 from __future__ import annotations

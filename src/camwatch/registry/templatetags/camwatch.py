@@ -23,6 +23,15 @@ def partial_date(obj: Any, field: str) -> str:
     return PartialDate(start, Precision(precision)).display()
 
 
+QUALIFIER_WORDS = {"at_least": "at least ", "at_most": "at most ", "approximately": "about "}
+
+
+@register.filter
+def qualifier_words(qualifier: str) -> str:
+    """ "at_least" -> "at least " (with its space); "exact" -> ""."""
+    return QUALIFIER_WORDS.get(qualifier, "")
+
+
 @register.filter
 def percent(value: Any) -> str:
     if value is None or value == "":

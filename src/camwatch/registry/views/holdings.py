@@ -7,7 +7,7 @@ from typing import Any
 
 from camwatch.registry import models as m
 from camwatch.registry import rows
-from camwatch.registry.filters import TRUE_VALUES, HoldingFilters
+from camwatch.registry.filters import ClaimFilters, HoldingFilters
 from camwatch.web.formats import FormatView, page_envelope, paginate
 
 
@@ -51,28 +51,29 @@ class ClaimListView(FormatView):
     csv_name = "claims"
 
     def load(self, **kwargs: Any) -> None:
-        self.investigation = self.request.GET.get("investigation", "").strip()
-        claims = m.Claim.objects.select_related("investigation", "source", "corrected_by")
-        if self.investigation:
-            claims = claims.filter(investigation__slug=self.investigation)
-        if self.request.GET.get("with_denominator", "").lower() in TRUE_VALUES:
-            claims = claims.filter(denominator__isnull=False)
-        self.claims = claims
+        self.filters = ClaimFilters.from_query(self.request.GET)
+        self.claims = self.filters.apply(
+            m.Claim.objects.select_related("investigation", "source", "corrected_by__investigation")
+        )
         if self.fmt != "csv":
-            self.page = paginate(self.request, claims, self.fmt)
+            self.page = paginate(self.request, self.claims, self.fmt)
 
     def context(self) -> dict[str, Any]:
         return {
             "page": self.page,
             "claims": [(claim, rows.claim_row(claim)) for claim in self.page.object_list],
             "investigations": m.Investigation.objects.all(),
-            "selected": self.investigation,
+            "filters": self.filters,
             "title": "Published claims",
         }
 
     def json_data(self) -> Any:
         results = [rows.claim_row(claim, self.request) for claim in self.page.object_list]
-        return page_envelope(self.request, self.page, results)
+        return {
+            "filters": self.filters.as_dict(),
+            "errors": self.filters.errors,
+            **page_envelope(self.request, self.page, results),
+        }
 
     def csv_rows(self) -> Iterable[Mapping[str, Any]]:
         return (rows.claim_row(claim, self.request) for claim in self.claims.iterator())

@@ -1,4 +1,4 @@
-"""/investigations/ and /investigations/<slug>/ (with /targets and /claims as CSV rows)."""
+"""/investigations/ and /investigations/<slug>/ (whose CSV is the targets)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class InvestigationListView(FormatView):
             m.Investigation.objects.annotate(
                 target_count=Count("targets", distinct=True),
                 claim_count=Count("claims", distinct=True),
-            )
+            ).order_by("-published", "title")
         )
 
     def row(self, investigation: m.Investigation) -> dict[str, Any]:
@@ -57,7 +57,9 @@ class InvestigationDetailView(FormatView):
             )
         )
         self.claims = list(
-            self.investigation.claims.select_related("source", "corrected_by", "investigation")
+            self.investigation.claims.select_related(
+                "source", "corrected_by__investigation", "investigation"
+            )
         )
         self.holdings = list(
             m.Holding.objects.with_related().filter(investigation=self.investigation)

@@ -44,7 +44,9 @@ class SourceDetailView(FormatView):
             m.Holding.objects.with_related().filter(citations__source=self.source).distinct()
         )
         self.claims = list(
-            self.source.claims.select_related("investigation", "source", "corrected_by")
+            self.source.claims.select_related(
+                "investigation", "source", "corrected_by__investigation"
+            )
         )
 
     def context(self) -> dict[str, Any]:

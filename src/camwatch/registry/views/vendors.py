@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from camwatch.registry import concern, rows
 from camwatch.registry import models as m
+from camwatch.registry.dates import render
 from camwatch.registry.verdicts import ConcernIndex, policy_named
 from camwatch.web.formats import FormatView
 
@@ -32,6 +33,12 @@ def verdict_dict(verdict: concern.Verdict) -> dict[str, Any]:
     }
 
 
+def made_by(relation: m.VendorRelation) -> str:
+    """e.g. "subsidiary_of:dahua until 2022-11-24"."""
+    until = render(relation.end, relation.end_precision)
+    return f"{relation.kind}:{relation.target.slug}" + (f" until {until}" if until else "")
+
+
 class VendorListView(FormatView):
     template_name = "registry/vendor_list.html"
     csv_name = "vendors"
@@ -39,9 +46,9 @@ class VendorListView(FormatView):
     def load(self, **kwargs: Any) -> None:
         self.index = ConcernIndex.for_site()
         self.vendors = list(
-            m.Vendor.objects.annotate(holding_count=Count("holdings")).prefetch_related(
-                "relations__target"
-            )
+            m.Vendor.objects.annotate(holding_count=Count("holdings"))
+            .order_by("name")
+            .prefetch_related("relations__target")
         )
         self.verdicts = {vendor.slug: self.index.verdict(vendor.slug) for vendor in self.vendors}
 
@@ -49,7 +56,7 @@ class VendorListView(FormatView):
         verdict = self.verdicts[vendor.slug]
         return {
             **rows.vendor_row(vendor, self.request),
-            "made_by": sorted({relation.target.slug for relation in vendor.relations.all()}),
+            "made_by": [made_by(relation) for relation in vendor.relations.all()],
             "holdings": vendor.holding_count,  # type: ignore[attr-defined]
             "of_concern": verdict.of_concern,
             "policy": self.index.policy.slug,
@@ -108,49 +115,18 @@ class VendorDetailView(FormatView):
         }
 
     def json_data(self) -> Any:
-        vendor = self.vendor
         return {
-            **rows.vendor_row(vendor, self.request),
-            "description": vendor.description,
-            "relations": [
-                {
-                    "kind": r.kind,
-                    "target": r.target.slug,
-                    "confidence": r.confidence,
-                    "start": r.start,
-                    "end": r.end,
-                    "source": r.source.key,
-                }
-                for r in vendor.relations.select_related("target", "source")
-            ],
-            "brands": [
-                {"vendor": r.vendor.slug, "kind": r.kind, "confidence": r.confidence}
-                for r in vendor.related_brands.select_related("vendor")
-            ],
-            "ownership": [
-                {
-                    "owner": o.owner,
-                    "state_controlled": o.state_controlled,
-                    "share_percent": o.share_percent,
-                    "as_of": o.as_of,
-                    "source": o.source.key,
-                }
-                for o in vendor.ownership.select_related("source")
-            ],
-            "restrictions": [
-                {
-                    "jurisdiction": r.jurisdiction,
-                    "instrument": r.instrument,
-                    "title": r.title,
-                    "effective": r.effective,
-                    "ended": r.ended,
-                    "source": r.source.key,
-                }
-                for r in vendor.restrictions.select_related("source")
-            ],
+            **rows.vendor_row(self.vendor, self.request),
+            **rows.vendor_facts(self.vendor),
             "verdicts": [verdict_dict(verdict) for _policy, verdict in self.verdicts],
-            "holdings": [rows.holding_row(h, self.request) for h in self.holdings],
+            "holdings": list(self.csv_rows()),
         }
 
     def csv_rows(self) -> Iterable[Mapping[str, Any]]:
-        return (rows.holding_row(holding, self.request) for holding in self.holdings)
+        """Holdings attributed to this vendor, then those naming it as one of several."""
+        for attribution, holdings in (
+            ("this vendor", self.holdings),
+            ("one of several named", self.candidate_holdings),
+        ):
+            for holding in holdings:
+                yield {**rows.holding_row(holding, self.request), "attribution": attribution}

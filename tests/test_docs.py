@@ -1,0 +1,105 @@
+"""The docs must keep up with the code (the datasette habit): every command and option,
+every setting, every data section and field, and every model is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from django.apps import apps
+from pydantic import BaseModel
+
+from camwatch.cli import main
+from camwatch.registry.loader import reference, schema
+from camwatch.registry.loader.bundle import SECTIONS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+SRC = Path(__file__).resolve().parent.parent / "src" / "camwatch"
+
+
+def doc(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def section(text: str, heading: str) -> str:
+    """The text under a heading, up to the next heading of the same or higher level."""
+    level = heading.split(" ")[0]
+    start = text.index(heading)
+    rest = text[start + len(heading) :]
+    following = re.search(rf"^#{{1,{len(level)}}} ", rest, flags=re.MULTILINE)
+    return rest[: following.start()] if following else rest
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_and_option_is_in_cli_md(name: str) -> None:
+    text = doc("cli.md")
+    body = section(text, f"## `camwatch {name}`")
+    command = main.commands[name]
+    for parameter in command.params:
+        if isinstance(parameter, click.Option):
+            for option in parameter.opts:
+                assert f"`{option}`" in body, f"{option} of {name} is not in docs/cli.md"
+
+
+def test_version_is_in_cli_md() -> None:
+    assert "## `camwatch --version`" in doc("cli.md")
+
+
+def settings_variables() -> set[str]:
+    source = (SRC / "web" / "settings.py").read_text() + (
+        SRC / "web" / "environment.py"
+    ).read_text()
+    found = set(re.findall(r"env_(?:bool|int|list)\(\s*\"([A-Z_]+)\"", source))
+    found |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z_]+)\"", source))
+    return found
+
+
+def test_every_setting_is_in_configuration_md() -> None:
+    variables = settings_variables()
+    assert {"DATABASE_URL", "SECRET_KEY", "CAMWATCH_DEBUG", "CAMWATCH_DATA_DIR"} <= variables
+    table_rows = set(re.findall(r"^\| `([A-Z_]+)` \|", doc("configuration.md"), flags=re.MULTILINE))
+    assert variables - table_rows == set()
+
+
+def test_test_variables_are_in_configuration_md() -> None:
+    used = set()
+    for path in (Path(__file__).parent).rglob("*.py"):
+        used |= set(re.findall(r"\"(CAMWATCH_[A-Z_]+)\"", path.read_text()))
+    text = doc("configuration.md")
+    assert {name for name in used if f"`{name}`" not in text} == set()
+
+
+def fields_of(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
+
+
+@pytest.mark.parametrize("name", sorted([*SECTIONS, "investigation", "council_reference"]))
+def test_every_data_section_and_field_is_in_data_md(name: str) -> None:
+    body = section(doc("data.md"), f"### `{name}`")
+    record = {
+        **SECTIONS,
+        "investigation": schema.InvestigationRecord,
+        "council_reference": reference.CouncilReference,
+    }[name]
+    missing = {field for field in fields_of(record) if f"`{field}`" not in body}
+    assert missing == set(), f"fields of {name} missing from docs/data.md: {missing}"
+
+
+def test_every_model_is_in_data_model_md() -> None:
+    text = doc("data-model.md")
+    models = {model.__name__ for model in apps.get_app_config("registry").get_models()}
+    documented = set(re.findall(r"^### (\w+)", text, flags=re.MULTILINE))
+    historical = {name for name in models if name.startswith("Historical")}
+    assert models - historical - documented == set()
+
+
+def test_readme_gives_the_two_commands() -> None:
+    readme = (DOCS.parent / "README.md").read_text()
+    assert "make run" in readme
+    assert "make test" in readme
+    index = doc("README.md")
+    for page in DOCS.glob("*.md"):
+        if page.name != "README.md":
+            assert f"({page.name})" in index, f"docs/README.md does not link {page.name}"
