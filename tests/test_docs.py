@@ -103,3 +103,25 @@ def test_readme_gives_the_two_commands() -> None:
     for page in DOCS.glob("*.md"):
         if page.name != "README.md":
             assert f"({page.name})" in index, f"docs/README.md does not link {page.name}"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        m
+        for m in apps.get_app_config("registry").get_models()
+        if not m.__name__.startswith("Historical")
+    ],
+    ids=lambda model: model.__name__,
+)
+def test_every_model_field_is_in_data_model_md(model: type) -> None:
+    text = doc("data-model.md")
+    body = section(text, f"### {model.__name__}")
+    if model.__name__ in ("BodyKind", "DeviceType", "Capability"):
+        body = section(text, "## Vocabularies")  # the common term fields are described once
+    inherited = {"id", "created", "modified", "search_text"}
+    fields = {f.name for f in model._meta.get_fields() if f.concrete and not f.auto_created}
+    # A partial date's `x_precision` companion is documented with `x`.
+    fields = {name.removesuffix("_precision") for name in fields}
+    missing = {name for name in fields - inherited if f"`{name}`" not in body}
+    assert missing == set(), f"{model.__name__} fields missing from docs/data-model.md: {missing}"

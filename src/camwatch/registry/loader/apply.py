@@ -362,9 +362,10 @@ class Applier:
 
     def claims(self) -> None:
         table = self.table(m.Claim, "key")
-        for entry in self.bundle.claims:
+        for position, entry in enumerate(self.bundle.claims):
             record = entry.record
             values = record.model_dump(exclude={"key", "published", "source", "corrected_by"})
+            values["position"] = position
             values.update(_date(record.published, "published"))
             values["source"] = self.ref(entry, m.Source, record.source, "source")
             values["investigation"] = self.ref(

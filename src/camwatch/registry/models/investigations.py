@@ -129,12 +129,13 @@ class Claim(TimeStamped):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrects"
     )
     notes = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in the data files")
     history = HistoricalRecords()
 
     published_partial = PartialDateAttribute("published")
 
     class Meta:
-        ordering = ["investigation", "key"]
+        ordering = ["investigation", "position", "key"]
 
     def __str__(self) -> str:
         return self.text
