@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.config import KNOWN_SETTINGS
 
 from camwatch.web.wsgi import application
+
+# Older gunicorn releases have no control socket to switch off.
+_SETTINGS = {setting.name for setting in KNOWN_SETTINGS}
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -31,5 +35,8 @@ def run(host: str, port: int, workers: int, reload: bool = False) -> None:
             "accesslog": "-",
             "timeout": 60,
             "graceful_timeout": 10,
+            # camwatch does not use gunicorn's control socket; without this, every
+            # instance would share one socket file in the user's home directory.
+            **({"control_socket_disable": True} if "control_socket_disable" in _SETTINGS else {}),
         }
     ).run()
