@@ -76,3 +76,18 @@ def test_partial_dates_on_models() -> None:
     source = SourceFactory(published=dt.date(2021, 2, 1), published_precision="month")
     assert source.published_partial.display() == "February 2021"
     assert VendorFactory().get_absolute_url().startswith("/vendors/")
+
+
+def test_a_stored_source_file_gets_its_sha256(settings: object, tmp_path: object) -> None:
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    content = b"%PDF-1.4 reply to FOI request 12345"
+    source = SourceFactory()
+    source.file.save("reply.pdf", ContentFile(content))
+    source.refresh_from_db()
+    assert source.sha256 == hashlib.sha256(content).hexdigest()
+    source.file.save("reply-v2.pdf", ContentFile(content + b" corrected"))
+    assert source.sha256 == hashlib.sha256(content + b" corrected").hexdigest()

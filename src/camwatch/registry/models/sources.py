@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -52,3 +55,26 @@ class Source(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("source-detail", args=[self.key])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._hashed_file = self.file.name if self.sha256 else None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A newly stored or replaced file gets its digest, so that a copy can be checked
+        # against the original later.
+        if self.file and (self.file.name != self._hashed_file or not self.sha256):
+            self.sha256 = file_sha256(self.file)
+            self._hashed_file = self.file.name
+        super().save(*args, **kwargs)
+
+
+def file_sha256(stored: Any) -> str:
+    digest = hashlib.sha256()
+    stored.open("rb")
+    try:
+        for chunk in stored.chunks():
+            digest.update(chunk)
+    finally:
+        stored.seek(0)
+    return digest.hexdigest()
