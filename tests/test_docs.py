@@ -32,11 +32,23 @@ def section(text: str, heading: str) -> str:
     return rest[: following.start()] if following else rest
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
+def all_commands() -> dict[str, click.Command]:
+    """Every command by its full name, subcommands of groups included."""
+    found: dict[str, click.Command] = {}
+    for name, command in main.commands.items():
+        if isinstance(command, click.Group):
+            for sub_name, sub in command.commands.items():
+                found[f"{name} {sub_name}"] = sub
+        else:
+            found[name] = command
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(all_commands()))
 def test_every_command_and_option_is_in_cli_md(name: str) -> None:
     text = doc("cli.md")
     body = section(text, f"## `camwatch {name}`")
-    command = main.commands[name]
+    command = all_commands()[name]
     for parameter in command.params:
         if isinstance(parameter, click.Option):
             for option in parameter.opts:

@@ -14,6 +14,10 @@ PURE = [
     "camwatch.registry.loader.files",
     "camwatch.registry.loader.schema",
     "camwatch.registry.loader.reference",
+    "camwatch.registry.claimspec",
+    "camwatch.findings.stats",
+    "camwatch.findings.arithmetic",
+    "camwatch.findings.ledger",
 ]
 
 

@@ -118,3 +118,62 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["camwatch manage", *args])
+
+
+@main.group()
+def findings() -> None:
+    """Reproduce published claims from the registry, and check it for inconsistencies."""
+
+
+@findings.command("reproduce")
+@click.option("--investigation", help="Only this investigation's claims (its slug).")
+@click.option("--json", "as_json", is_flag=True, help="Print every result as JSON.")
+def findings_reproduce(investigation: str | None, as_json: bool) -> None:
+    """Recompute every published claim and say: match, mismatch (with the likely cause)
+    or not reproducible (with what is missing)."""
+    setup_django()
+    from camwatch.findings.reproduce import reproduce, summary
+    from camwatch.registry.models import Claim
+
+    claims = Claim.objects.select_related("investigation", "source", "corrected_by")
+    if investigation:
+        claims = claims.filter(investigation__slug=investigation)
+        if not claims.exists():
+            raise click.BadParameter(f"no claims for investigation {investigation!r}")
+    results = reproduce(claims)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"summary": summary(results), "claims": [r.as_dict() for r in results]}, indent=2
+            )
+        )
+        return
+    for result in results:
+        cause = f" — {result.cause}" if result.cause else ""
+        click.echo(
+            f"{result.status.upper():17} {result.claim}: published {result.published}, "
+            f"recomputed {result.recomputed}{cause}"
+        )
+    counts = summary(results)
+    click.echo(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()))
+
+
+@findings.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print every finding as JSON.")
+def findings_check(as_json: bool) -> None:
+    """Run the consistency checks: parts that do not sum to their total, impossible
+    percentages, bodies or devices counted twice, sources that disagree, bases larger
+    than the bodies asked."""
+    setup_django()
+    from camwatch.findings.checks import CHECKS, run_checks
+
+    found = run_checks()
+    if as_json:
+        click.echo(
+            json.dumps({"checks": list(CHECKS), "findings": [f.as_dict() for f in found]}, indent=2)
+        )
+        return
+    for finding in found:
+        click.echo(f"[{finding.check}] {finding.message}")
+        click.echo("    " + ", ".join(f"{r.kind} {r.key}" for r in finding.records))
+    click.echo(f"{len(found)} findings from {len(CHECKS)} checks.")

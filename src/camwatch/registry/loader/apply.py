@@ -364,7 +364,14 @@ class Applier:
         table = self.table(m.Claim, "key")
         for position, entry in enumerate(self.bundle.claims):
             record = entry.record
-            values = record.model_dump(exclude={"key", "published", "source", "corrected_by"})
+            values = record.model_dump(
+                exclude={"key", "published", "source", "corrected_by", "recompute"}
+            )
+            values["recompute"] = (
+                record.recompute.model_dump(mode="json", exclude_defaults=True)
+                if record.recompute
+                else {}
+            )
             values["position"] = position
             values.update(_date(record.published, "published"))
             values["source"] = self.ref(entry, m.Source, record.source, "source")

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from camwatch.registry.claimspec import Recompute
 from camwatch.registry.concern import Policy, PolicyError
 from camwatch.registry.dates import PartialDate
 
@@ -325,6 +326,7 @@ class ClaimRecord(Record):
     source: Slug
     quote: Text = ""
     corrected_by: Slug | None = None
+    recompute: Recompute | None = None
     notes: Text = ""
 
 

@@ -130,6 +130,9 @@ class Claim(TimeStamped):
     )
     notes = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Order in the data files")
+    recompute = models.JSONField(
+        default=dict, blank=True, help_text="How to recompute it from the registry (claimspec.py)"
+    )
     history = HistoricalRecords()
 
     published_partial = PartialDateAttribute("published")
