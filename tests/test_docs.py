@@ -137,3 +137,11 @@ def test_every_model_field_is_in_data_model_md(model: type) -> None:
     fields = {name.removesuffix("_precision") for name in fields}
     missing = {name for name in fields - inherited if f"`{name}`" not in body}
     assert missing == set(), f"{model.__name__} fields missing from docs/data-model.md: {missing}"
+
+
+def test_every_disclosure_column_is_in_data_md() -> None:
+    from camwatch.findings.disclosures import DisclosureRow
+
+    body = section(doc("data.md"), "## Disclosures files")
+    missing = {name for name in DisclosureRow.model_fields if f"`{name}`" not in body}
+    assert missing == set()

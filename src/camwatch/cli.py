@@ -177,3 +177,23 @@ def findings_check(as_json: bool) -> None:
         click.echo(f"[{finding.check}] {finding.message}")
         click.echo("    " + ", ".join(f"{r.kind} {r.key}" for r in finding.records))
     click.echo(f"{len(found)} findings from {len(CHECKS)} checks.")
+
+
+@findings.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def findings_import(path: Path, dry_run: bool, as_json: bool) -> None:
+    """Import disclosures (CSV or JSON, one holding per row) so that the checks and the
+    site cover your own data. See docs/data.md for the columns."""
+    setup_django()
+    from camwatch.findings.disclosures import import_disclosures
+    from camwatch.registry.loader import DataFileErrors
+
+    try:
+        report = import_disclosures(path, dry_run=dry_run)
+    except DataFileErrors as error:
+        for problem in error.errors:
+            click.echo(f"error: {problem}", err=True)
+        raise SystemExit(1) from error
+    _print_report(report.as_dict(), report.changes, dry_run, as_json)

@@ -46,7 +46,7 @@ def read_data(folder: Path | None = None) -> Bundle:
     folder = folder or bundled_data_dir()
     bundle = read_bundle(folder, settings.CAMWATCH_MAX_DATA_FILE_BYTES)
     _expand_councils(bundle)
-    _check_unique(bundle)
+    check_unique(bundle)
     return bundle
 
 
@@ -59,7 +59,13 @@ def load_data(
     writing anything. With dry_run the writes are made and then rolled back, so the
     report says what a real run would change.
     """
-    bundle = read_data(folder)
+    return write_bundle(read_data(folder), progress=progress, dry_run=dry_run)
+
+
+def write_bundle(
+    bundle: Bundle, *, progress: Progress | None = None, dry_run: bool = False
+) -> LoadReport:
+    """Write validated records in one transaction (rolled back again with dry_run)."""
     report = LoadReport()
     try:
         with transaction.atomic():
@@ -113,7 +119,7 @@ def _check_cited(bundle: Bundle, path: Path, line: int, ref: reference.CouncilRe
         )
 
 
-def _check_unique(bundle: Bundle) -> None:
+def check_unique(bundle: Bundle) -> None:
     errors = []
     for section, key_of in UNIQUE_KEYS.items():
         seen: dict[str, Entry[Any]] = {}
