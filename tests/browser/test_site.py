@@ -48,6 +48,7 @@ def test_search_hammersmith_to_its_cameras_and_their_source(page: Any, artifacts
         "/claims/",
         "/sources/sonification-2023-3c-652-devices/",
         "/about/",
+        "/findings/",
     ],
 )
 def test_pages_pass_axe_accessibility_checks(browser: Any, site: str, path: str) -> None:
@@ -110,3 +111,15 @@ def test_data_links_answer(page: Any) -> None:
     assert response.json()["holdings"][0]["count"] == 1790
     csv_href = page.get_by_role("link", name="CSV").get_attribute("href")
     assert page.request.get(csv_href).text().startswith("key,body,")
+
+
+def test_a_charts_data_table_opens(page: Any, artifacts: Path) -> None:
+    page.goto("/findings/")
+    section = page.locator("section#changes")
+    table = section.locator("details.data-table table")
+    assert not table.is_visible()
+    section.get_by_text("Data table").click()
+    assert table.is_visible()
+    assert "Cambridge City Council" in table.inner_text()
+    assert "27" in table.inner_text()
+    page.screenshot(path=str(artifacts / "findings.png"), full_page=True)

@@ -265,6 +265,10 @@ def _recomputed_figures(recomputed: ledger.Recomputed) -> dict[str, Any]:
     }
 
 
+def by_claim(claims: Iterable[m.Claim]) -> dict[str, Reproduction]:
+    return {result.claim: result for result in reproduce(claims)}
+
+
 def summary(reproductions: Iterable[Reproduction]) -> dict[str, int]:
     counts = {status.value: 0 for status in ledger.Status}
     for item in reproductions:

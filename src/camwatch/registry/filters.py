@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from camwatch.registry import models as m
+from camwatch.registry.textsearch import words
 from camwatch.registry.verdicts import ConcernIndex, bodies_with_concern_equipment
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
@@ -148,6 +149,8 @@ class HoldingFilters:
 class ClaimFilters:
     investigation: str = ""
     with_denominator: bool = False
+    status: str = ""
+    q: str = ""
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -157,15 +160,25 @@ class ClaimFilters:
         return cls(
             investigation=_choice(query, "investigation", slugs, errors),
             with_denominator=query.get("with_denominator", "").lower() in TRUE_VALUES,
+            status=_choice(query, "status", {"match", "mismatch", "not_reproducible"}, errors),
+            q=query.get("q", "").strip()[:200],
             errors=errors,
         )
 
     def apply(self, claims: QuerySet[m.Claim]) -> QuerySet[m.Claim]:
+        """All but the status filter, which needs the ledger's verdicts (the view applies it)."""
         if self.investigation:
             claims = claims.filter(investigation__slug=self.investigation)
         if self.with_denominator:
             claims = claims.filter(denominator__isnull=False)
+        for term in words(self.q)[: settings.CAMWATCH_MAX_SEARCH_TERMS]:
+            claims = claims.filter(Q(text__icontains=term) | Q(subject__icontains=term))
         return claims
 
     def as_dict(self) -> dict[str, Any]:
-        return {"investigation": self.investigation, "with_denominator": self.with_denominator}
+        return {
+            "investigation": self.investigation,
+            "with_denominator": self.with_denominator,
+            "status": self.status,
+            "q": self.q,
+        }

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "simple_history",
     "camwatch.web",
     "camwatch.registry",
+    "camwatch.findings",
 ]
 
 MIDDLEWARE = [

@@ -322,6 +322,7 @@ class Applier:
             **_date(record.as_of, "as_of"),
             "scope_kind": record.scope_kind,
             "scope_name": record.scope_name,
+            "scope_body": self.optional_ref(entry, m.PublicBody, record.scope_body, "scope_body"),
             "method": record.method,
             "confidence": record.confidence,
             "investigation": self.optional_ref(

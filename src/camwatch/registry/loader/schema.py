@@ -282,6 +282,7 @@ class HoldingRecord(Record):
     as_of: Partial
     scope_kind: Literal["whole_body", "town", "site", "system", "unspecified"] = "whole_body"
     scope_name: Text = ""
+    scope_body: Slug | None = None
     method: Literal[
         "foi_response", "survey_return", "published_report", "field_sighting", "network_audit"
     ]

@@ -82,6 +82,14 @@ class Holding(TimeStamped):
         max_length=20, choices=ScopeKind.choices, default=ScopeKind.WHOLE_BODY
     )
     scope_name = models.CharField(max_length=200, blank=True)
+    scope_body = models.ForeignKey(
+        PublicBody,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holdings_in_area",
+        help_text="The body whose area a part covers, e.g. Cambridge for a 3C town figure",
+    )
     method = models.CharField(max_length=20, choices=Method.choices)
     confidence = models.CharField(max_length=10, choices=Confidence.choices)
     investigation = models.ForeignKey(

@@ -33,11 +33,28 @@ def qualifier_words(qualifier: str) -> str:
 
 
 @register.filter
+def split(text: str) -> list[str]:
+    return text.split()
+
+
+@register.filter
+def status_words(status: str) -> str:
+    """A ledger status as words: "not_reproducible" -> "not reproducible"."""
+    return status.replace("_", " ")
+
+
+@register.filter
 def percent(value: Any) -> str:
     if value is None or value == "":
         return ""
     number = float(value)
     return f"{number:g}%"
+
+
+@register.filter
+def get(row: dict[str, Any], key: str) -> Any:
+    """`{{ row|get:column }}`: a value from a dict by a variable key."""
+    return row.get(key)
 
 
 @register.simple_tag

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from camwatch.registry import models as m
 from camwatch.registry import rows
 from camwatch.registry.charts import Series, step_chart
+from camwatch.registry.facets import body_facets
 from camwatch.registry.filters import BodyFilters
 from camwatch.web.formats import FormatView, page_envelope, paginate
 
@@ -30,10 +31,14 @@ class BodyListView(FormatView):
         if self.fmt != "csv":
             self.page = paginate(self.request, self.bodies, self.fmt)
 
+    def facets(self) -> list[Any]:
+        return body_facets(self.bodies, self.request.path, self.request.GET)
+
     def context(self) -> dict[str, Any]:
         return {
             "page": self.page,
             "bodies": self.page.object_list,
+            "facets": self.facets(),
             "filters": self.filters,
             "kinds": m.BodyKind.objects.all(),
             "nations": m.Nation.choices,
@@ -52,6 +57,7 @@ class BodyListView(FormatView):
         return {
             "filters": self.filters.as_dict(),
             "errors": self.filters.errors,
+            "facets": [facet.as_dict() for facet in self.facets()],
             **page_envelope(self.request, self.page, results),
         }
 

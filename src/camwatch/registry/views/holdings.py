@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from camwatch.findings.reproduce import by_claim
 from camwatch.registry import models as m
 from camwatch.registry import rows
 from camwatch.registry.filters import ClaimFilters, HoldingFilters
@@ -55,20 +56,38 @@ class ClaimListView(FormatView):
         self.claims = self.filters.apply(
             m.Claim.objects.select_related("investigation", "source", "corrected_by__investigation")
         )
+        self.results = by_claim(self.claims)
+        if self.filters.status:
+            keys = [
+                key for key, result in self.results.items() if result.status == self.filters.status
+            ]
+            self.claims = self.claims.filter(key__in=keys)
         if self.fmt != "csv":
             self.page = paginate(self.request, self.claims, self.fmt)
+
+    def row(self, claim: m.Claim) -> dict[str, Any]:
+        result = self.results[claim.key]
+        return {
+            **rows.claim_row(claim, self.request),
+            "status": result.status,
+            "recomputed": result.recomputed,
+            "cause": result.cause,
+        }
 
     def context(self) -> dict[str, Any]:
         return {
             "page": self.page,
-            "claims": [(claim, rows.claim_row(claim)) for claim in self.page.object_list],
+            "claims": [
+                (claim, rows.claim_row(claim), self.results[claim.key])
+                for claim in self.page.object_list
+            ],
             "investigations": m.Investigation.objects.all(),
             "filters": self.filters,
             "title": "Published claims",
         }
 
     def json_data(self) -> Any:
-        results = [rows.claim_row(claim, self.request) for claim in self.page.object_list]
+        results = [self.row(claim) for claim in self.page.object_list]
         return {
             "filters": self.filters.as_dict(),
             "errors": self.filters.errors,
@@ -76,4 +95,4 @@ class ClaimListView(FormatView):
         }
 
     def csv_rows(self) -> Iterable[Mapping[str, Any]]:
-        return (rows.claim_row(claim, self.request) for claim in self.claims.iterator())
+        return (self.row(claim) for claim in self.claims.iterator())

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
+from camwatch.findings.reproduce import by_claim
 from camwatch.registry import models as m
 from camwatch.registry import rows
 from camwatch.web.formats import FormatView
@@ -64,6 +65,7 @@ class InvestigationDetailView(FormatView):
         self.holdings = list(
             m.Holding.objects.with_related().filter(investigation=self.investigation)
         )
+        self.results = by_claim(self.claims)
 
     def outcome_counts(self) -> list[tuple[str, int]]:
         labels = dict(m.Outcome.choices)
@@ -79,7 +81,9 @@ class InvestigationDetailView(FormatView):
             "targets": self.targets,
             "outcome_counts": self.outcome_counts(),
             "unidentified_targets": max(stated - len(self.targets), 0) if stated else 0,
-            "claims": [(claim, rows.claim_row(claim)) for claim in self.claims],
+            "claims": [
+                (claim, rows.claim_row(claim), self.results[claim.key]) for claim in self.claims
+            ],
             "holdings": self.holdings,
             "sources": self.investigation.sources.all(),
             "title": self.investigation.title,
@@ -96,7 +100,10 @@ class InvestigationDetailView(FormatView):
             "notes": investigation.notes,
             "sources": [source.key for source in investigation.sources.all()],
             "targets": [rows.target_row(t, self.request) for t in self.targets],
-            "claims": [rows.claim_row(c, self.request) for c in self.claims],
+            "claims": [
+                {**rows.claim_row(c, self.request), "reproduction": self.results[c.key].as_dict()}
+                for c in self.claims
+            ],
             "holdings": [rows.holding_row(h, self.request) for h in self.holdings],
         }
 
