@@ -44,11 +44,11 @@ typecheck: install
 	$(BIN)/mypy
 
 test-sqlite: install
-	$(TEST_ENV) DATABASE_URL= $(PYTEST) -m "not browser and not postgres" -n 2
+	$(TEST_ENV) DATABASE_URL= $(PYTEST) -m "not browser and not served and not postgres" -n 2
 
 test-postgres: install
 	@if $(BIN)/python scripts/db-reachable "$(TEST_DATABASE_URL)"; then \
-		$(TEST_ENV) DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not browser" -n 2; \
+		$(TEST_ENV) DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not browser and not served" -n 2; \
 	elif [ -n "$${CAMWATCH_REQUIRE_POSTGRES:-}" ]; then \
 		echo "PostgreSQL at $(TEST_DATABASE_URL) is not reachable, and CAMWATCH_REQUIRE_POSTGRES is set" >&2; exit 1; \
 	else \
@@ -57,7 +57,7 @@ test-postgres: install
 
 test-browser: install assets
 	mkdir -p $(ARTIFACTS)
-	$(TEST_ENV) DATABASE_URL= CAMWATCH_ARTIFACTS=$(ARTIFACTS) $(PYTEST) -m browser
+	$(TEST_ENV) DATABASE_URL= CAMWATCH_ARTIFACTS=$(ARTIFACTS) $(PYTEST) -m "browser or served"
 
 bench: install assets
 	mkdir -p benchmarks/results

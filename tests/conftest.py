@@ -4,6 +4,11 @@ worker); each test then runs inside a transaction that is rolled back."""
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,59 @@ from django.db import connection
 from camwatch.registry.loader.run import bundled_data_dir, load_data
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+# A real camwatch, migrated, loaded and served by `camwatch serve` in a subprocess, for
+# the browser tests and the API fuzzing (markers browser and served).
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _camwatch(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "camwatch", *args], env=env, check=True, timeout=300)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"camwatch serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "CAMWATCH_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    _camwatch(env, "manage", "migrate", "--noinput", "-v0")
+    _camwatch(env, "load-data")
+    port = _free_port()
+    log = (data_dir / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "camwatch", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="session")

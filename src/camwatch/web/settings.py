@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "ninja",
     "camwatch.web",
     "camwatch.registry",
     "camwatch.findings",
@@ -141,3 +142,5 @@ CAMWATCH_PAGE_SIZE = env_int("CAMWATCH_PAGE_SIZE", 50, minimum=1)
 CAMWATCH_MAX_PAGE_SIZE = env_int("CAMWATCH_MAX_PAGE_SIZE", 1000, minimum=1)
 CAMWATCH_MAX_DATA_FILE_BYTES = env_int("CAMWATCH_MAX_DATA_FILE_BYTES", 20_000_000, minimum=1)
 CAMWATCH_MAX_SEARCH_TERMS = env_int("CAMWATCH_MAX_SEARCH_TERMS", 8, minimum=1)
+NINJA_PAGINATION_PER_PAGE = CAMWATCH_PAGE_SIZE
+NINJA_PAGINATION_MAX_LIMIT = CAMWATCH_MAX_PAGE_SIZE
