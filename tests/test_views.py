@@ -29,6 +29,7 @@ PAGES = [
     ("source-detail", {"key": "top10vpn-uk-video-surveillance-2021"}),
     ("holding-list", {}),
     ("claim-list", {}),
+    ("location-list", {}),
 ]
 
 

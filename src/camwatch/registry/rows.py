@@ -210,3 +210,18 @@ def vendor_facts(vendor: m.Vendor) -> dict[str, Any]:
             for r in vendor.restrictions.select_related("source")
         ],
     }
+
+
+def location_row(location: m.SurveyLocation, request: HttpRequest | None = None) -> dict[str, Any]:
+    return {
+        "investigation": location.investigation.slug,
+        "name": location.name,
+        "locality": location.locality,
+        "count": location.count,
+        "latitude": _number(location.latitude),
+        "longitude": _number(location.longitude),
+        "coordinates_method": location.coordinates_method,
+        "source": location.source.key,
+        "notes": location.notes,
+        "investigation_url": _url(request, location.investigation),
+    }

@@ -5,6 +5,7 @@ from camwatch.registry.views.bodies import BodyDetailView, BodyListView
 from camwatch.registry.views.holdings import ClaimListView, HoldingListView
 from camwatch.registry.views.home import HomeView
 from camwatch.registry.views.investigations import InvestigationDetailView, InvestigationListView
+from camwatch.registry.views.locations import LocationListView
 from camwatch.registry.views.sources import SourceDetailView, SourceListView
 from camwatch.registry.views.vendors import VendorDetailView, VendorListView
 from camwatch.web.formats import format_paths
@@ -22,8 +23,11 @@ PAGES = [
     ("sources/<slug:key>/", SourceDetailView, "source-detail"),
     ("holdings/", HoldingListView, "holding-list"),
     ("claims/", ClaimListView, "claim-list"),
+    ("locations/", LocationListView, "location-list"),
 ]
 
 urlpatterns = [
-    pattern for route, view, name in PAGES for pattern in format_paths(route, view.as_view(), name)
+    pattern
+    for route, view, name in PAGES
+    for pattern in format_paths(route, view.as_view(), name, view.formats)
 ]

@@ -1,7 +1,8 @@
-"""One URL, three formats: `/bodies/` (HTML), `/bodies.json` and `/bodies.csv`.
+"""One URL, several formats: `/bodies/` (HTML), `/bodies.json`, `/bodies.csv` and
+`/bodies.xlsx` (and `.geojson` for pages of places).
 
-A page is a FormatView: it loads its data once, then renders it as HTML, JSON or CSV
-from the same rows, so the three can never drift apart (the datasette and mapit habit).
+A page is a FormatView: it loads its data once, then renders it in the format asked for
+from the same rows, so the formats can never drift apart (the datasette and mapit habit).
 """
 
 from __future__ import annotations
@@ -27,17 +28,25 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views import View
 
-FORMATS = ("json", "csv")
+from camwatch.web.downloads import geojson, xlsx_response
+
+FORMATS = ("json", "csv", "xlsx")
+GEO_FORMATS = (*FORMATS, "geojson")
 # A cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def format_paths(route: str, view: Callable[..., HttpResponse], name: str) -> list[URLPattern]:
-    """The HTML route and its .json and .csv twins."""
+def format_paths(
+    route: str,
+    view: Callable[..., HttpResponse],
+    name: str,
+    formats: tuple[str, ...] = FORMATS,
+) -> list[URLPattern]:
+    """The HTML route and its twins in each format."""
     base = route.rstrip("/") or "index"
     return [
         path(route, view, {"fmt": "html"}, name=name),
-        *(path(f"{base}.{fmt}", view, {"fmt": fmt}, name=f"{name}.{fmt}") for fmt in FORMATS),
+        *(path(f"{base}.{fmt}", view, {"fmt": fmt}, name=f"{name}.{fmt}") for fmt in formats),
     ]
 
 
@@ -50,8 +59,14 @@ class Encoder(json.JSONEncoder):
         return super().default(o)
 
 
-def json_response(data: Any) -> JsonResponse:
-    response = JsonResponse(data, encoder=Encoder, safe=False, json_dumps_params={"indent": 2})
+def json_response(data: Any, content_type: str = "application/json") -> JsonResponse:
+    response = JsonResponse(
+        data,
+        encoder=Encoder,
+        safe=False,
+        json_dumps_params={"indent": 2},
+        content_type=content_type,
+    )
     response["Access-Control-Allow-Origin"] = "*"  # public, read-only data
     return response
 
@@ -151,11 +166,11 @@ def page_envelope(request: HttpRequest, page: Page[Any], results: list[Any]) -> 
     }
 
 
-def alternates(request: HttpRequest) -> dict[str, str]:
-    """The same page's .json and .csv addresses, with the same query string."""
+def alternates(request: HttpRequest, formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
+    """The same page's addresses in the other formats, with the same query string."""
     base = request.path.rstrip("/") or "/index"
     query = f"?{request.GET.urlencode()}" if request.GET else ""
-    return {fmt: f"{base}.{fmt}{query}" for fmt in FORMATS}
+    return {fmt: f"{base}.{fmt}{query}" for fmt in formats}
 
 
 class FormatView(View):
@@ -164,6 +179,7 @@ class FormatView(View):
 
     template_name = ""
     csv_name = "data"
+    formats: tuple[str, ...] = FORMATS
     http_method_names = ["get", "head", "options"]
 
     def get(self, request: HttpRequest, fmt: str = "html", **kwargs: Any) -> HttpResponse:
@@ -178,7 +194,11 @@ class FormatView(View):
             return json_response(self.json_data())
         if fmt == "csv":
             return csv_response(self.csv_rows(), self.csv_name)
-        context = {**self.context(), "alternates": alternates(request)}
+        if fmt == "xlsx":
+            return xlsx_response(self.csv_rows(), self.csv_name)
+        if fmt == "geojson":
+            return json_response(geojson(self.csv_rows()), "application/geo+json")
+        context = {**self.context(), "alternates": alternates(request, self.formats)}
         return render(request, self.template_name, context)
 
     def load(self, **kwargs: Any) -> None:
