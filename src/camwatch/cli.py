@@ -197,3 +197,38 @@ def findings_import(path: Path, dry_run: bool, as_json: bool) -> None:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1) from error
     _print_report(report.as_dict(), report.changes, dry_run, as_json)
+
+
+@main.group()
+def export() -> None:
+    """Publish the registry elsewhere: a Datasette-ready SQLite file, or a static site."""
+
+
+@export.command("sqlite")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_sqlite_command(path: Path) -> None:
+    """Write PATH as a SQLite file for Datasette, with PATH.metadata.json beside it
+    (table and column descriptions, sources, licences). Open it with
+    `datasette PATH -m PATH.metadata.json`."""
+    setup_django()
+    from camwatch.findings.export_sqlite import export_sqlite
+
+    metadata, counts = export_sqlite(path)
+    for table, count in counts.items():
+        click.echo(f"  {table}: {count:,} rows")
+    click.echo(f"Wrote {path} and {metadata}.")
+
+
+@export.command("site")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_site_command(directory: Path) -> None:
+    """Write the public site into DIRECTORY as static files that work from any web
+    server (or straight from the file system)."""
+    setup_django()
+    from camwatch.findings.export_site import export_site
+
+    counts = export_site(directory)
+    click.echo(
+        f"Wrote {counts['pages']:,} pages, {counts['data_files']:,} data files and "
+        f"{counts['static_files']:,} static files to {directory}."
+    )
