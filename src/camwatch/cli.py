@@ -232,3 +232,27 @@ def export_site_command(directory: Path) -> None:
         f"Wrote {counts['pages']:,} pages, {counts['data_files']:,} data files and "
         f"{counts['static_files']:,} static files to {directory}."
     )
+
+
+@main.command()
+@click.argument("investigation")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: INVESTIGATION.FORMAT",
+)
+def report(investigation: str, fmt: str, output: Path | None) -> None:
+    """A publishable findings report on one investigation: its claims beside their
+    recomputation, charts, and a methods section written from the data."""
+    setup_django()
+    from camwatch.findings.report import ReportError, write_report
+
+    target = output or Path(f"{investigation}.{fmt}")
+    try:
+        written = write_report(investigation, target, fmt)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Wrote {written}.")
