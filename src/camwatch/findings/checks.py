@@ -7,18 +7,20 @@ open every one. `run_checks()` runs them all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Sum
+from django.db import connection
+from django.db.models import Count, F, Max, Min
 from django.urls import reverse
 
 from camwatch.findings.arithmetic import Fit, check_percent, numerators_for, plain
 from camwatch.registry import models as m
-from camwatch.registry.textsearch import words
 
 PART_SCOPES = ("town", "site", "system")
 
@@ -40,67 +42,110 @@ class Finding:
         return {**asdict(self), "records": [asdict(r) for r in self.records]}
 
 
+@cache
+def _url_pattern(name: str) -> str:
+    """A page's address with a placeholder for its slug: reversed once, not per record."""
+    return reverse(name, args=["__slug__"])
+
+
 def _body(slug: str) -> Record:
-    return Record("body", slug, reverse("body-detail", args=[slug]))
+    return Record("body", slug, _url_pattern("body-detail").replace("__slug__", slug))
 
 
 def _holding(key: str, body_slug: str) -> Record:
-    return Record("holding", key, reverse("body-detail", args=[body_slug]) + f"#holding-{key}")
+    page = _url_pattern("body-detail").replace("__slug__", body_slug)
+    return Record("holding", key, f"{page}#holding-{key}")
 
 
 def _claim(key: str, investigation: str) -> Record:
-    return Record(
-        "claim", key, reverse("investigation-detail", args=[investigation]) + f"#claim-{key}"
-    )
+    page = _url_pattern("investigation-detail").replace("__slug__", investigation)
+    return Record("claim", key, f"{page}#claim-{key}")
 
 
 # -- parts that do not sum to a stated total ------------------------------------------------
 
 _SERIES = ("body_id", "vendor_id", "device_type_id", "as_of")
+# Totals beside the sum of their parts, joined in the database: one pass however large.
+# The null-safe comparison is spelled per database so that SQLite can use its indexes.
+_PARTS_SQL = """
+SELECT t.key, t.count, p.total, p.n, t.body_id, t.vendor_id, t.device_type_id, t.as_of
+FROM registry_holding t
+JOIN (
+    SELECT body_id, vendor_id, device_type_id, as_of, SUM(count) AS total, COUNT(*) AS n
+    FROM registry_holding
+    WHERE scope_kind IN ('town', 'site', 'system') AND count IS NOT NULL
+    GROUP BY body_id, vendor_id, device_type_id, as_of
+) p ON t.body_id = p.body_id AND t.as_of = p.as_of
+   AND t.vendor_id {same} p.vendor_id AND t.device_type_id {same} p.device_type_id
+WHERE t.scope_kind = 'whole_body' AND t.count IS NOT NULL AND t.count <> p.total
+"""
+
+
+def _parts_sql() -> str:
+    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
+    return _PARTS_SQL.format(same=same)
+
+
+_HOLDING_FIELDS = (
+    "key",
+    "count",
+    "scope_kind",
+    "as_of",
+    "body_id",
+    "vendor_id",
+    "device_type_id",
+    "scope_name",
+    "body__slug",
+    "body__name",
+    "vendor__name",
+    "device_type__label",
+    "device_type__plural",
+)
+
+
+def _holdings_of(bodies: set[int]) -> list[dict[str, Any]]:
+    """The counted holdings of some bodies, as plain rows (no model instances)."""
+    return list(
+        m.Holding.objects.filter(body_id__in=bodies, count__isnull=False)
+        .values(*_HOLDING_FIELDS)
+        .order_by("key")
+    )
+
+
+def _what(row: dict[str, Any]) -> str:
+    label = row["device_type__label"]
+    kinds = (row["device_type__plural"] or f"{label}s") if label else "equipment"
+    return " ".join(filter(None, [row["vendor__name"] or "", kinds]))
 
 
 def parts_and_totals() -> list[Finding]:
     """A whole-body total beside parts (towns, sites, systems) of the same body, vendor,
     device type and date that add up to something else."""
-    parts = {
-        tuple(row[k] for k in _SERIES): row
-        for row in m.Holding.objects.filter(scope_kind__in=PART_SCOPES, count__isnull=False)
-        .values(*_SERIES)
-        .annotate(total=Sum("count"), n=Count("id"))
-    }
-    totals = m.Holding.objects.filter(scope_kind="whole_body", count__isnull=False).values(
-        *_SERIES,
-        "key",
-        "count",
-        "body__slug",
-        "body__name",
-        "vendor__name",
-        "device_type__label",
-        "device_type__plural",
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_parts_sql())
+        clashes = cursor.fetchall()
+    if not clashes:
+        return []
+    by_series: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in _holdings_of({clash[4] for clash in clashes}):
+        by_series[tuple(row[k] for k in _SERIES)].append(row)
     found = []
-    for total in totals:
-        part = parts.get(tuple(total[k] for k in _SERIES))
-        if part is None or part["total"] == total["count"]:
-            continue
-        found.append(_parts_finding(total, part))
+    for key, _total, parts_total, n, *series in clashes:
+        members = by_series[(*series[:3], _as_date(series[3]))]
+        total = next(row for row in members if row["key"] == key)
+        parts = [row for row in members if row["scope_kind"] in PART_SCOPES]
+        message = (
+            f"{total['body__name']}, {_what(total)}, as of {total['as_of']}: the stated total "
+            f"is {total['count']:,} but its {n} disclosed parts add up to {parts_total:,}."
+        )
+        slug = total["body__slug"]
+        records = (_body(slug), _holding(key, slug), *(_holding(p["key"], slug) for p in parts))
+        found.append(Finding("parts-do-not-sum", message, records))
     return found
 
 
-def _parts_finding(total: dict[str, Any], part: dict[str, Any]) -> Finding:
-    keys = m.Holding.objects.filter(
-        scope_kind__in=PART_SCOPES, count__isnull=False, **{k: total[k] for k in _SERIES}
-    ).values_list("key", flat=True)
-    label = total["device_type__label"]
-    kinds = (total["device_type__plural"] or f"{label}s") if label else "equipment"
-    what = " ".join(filter(None, [total["vendor__name"], kinds]))
-    message = (
-        f"{total['body__name']}, {what}, as of {total['as_of']}: the stated total is "
-        f"{total['count']:,} but its {part['n']} disclosed parts add up to {part['total']:,}."
-    )
-    slug = total["body__slug"]
-    records = (_body(slug), _holding(total["key"], slug), *(_holding(k, slug) for k in keys))
-    return Finding("parts-do-not-sum", message, records)
+def _as_date(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # -- percentages that no whole number can produce -----------------------------------------
@@ -142,20 +187,28 @@ def _percent_message(numerator: int | None, denominator: int, printed: Decimal) 
 
 def duplicate_bodies() -> list[Finding]:
     """Current bodies of one kind whose names fold to the same words."""
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for slug, name, kind in m.PublicBody.objects.current().values_list(
-        "slug", "name", "kind__slug"
-    ):
-        groups[(kind, " ".join(words(name)))].append((slug, name))
+    repeated = (
+        m.PublicBody.objects.current()
+        .values("kind_id", "name_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by()
+    )
+    groups: dict[tuple[int, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for row in repeated:
+        bodies = m.PublicBody.objects.current().filter(
+            kind_id=row["kind_id"], name_key=row["name_key"]
+        )
+        for slug, name, kind in bodies.values_list("slug", "name", "kind__slug").order_by("slug"):
+            groups[(row["kind_id"], row["name_key"])].append((slug, name, kind))
     return [
         Finding(
             "same-body-twice",
-            f"{len(items)} {kind} records share the name {items[0][1]!r}: the same body may be "
-            "counted twice.",
-            tuple(_body(slug) for slug, _ in items),
+            f"{len(items)} {items[0][2]} records share the name {items[0][1]!r}: the same body "
+            "may be counted twice.",
+            tuple(_body(slug) for slug, _, _ in items),
         )
-        for (kind, _), items in groups.items()
-        if len(items) > 1
+        for items in groups.values()
     ]
 
 
@@ -168,37 +221,50 @@ def overlapping_groups() -> list[Finding]:
         members[group].add(member)
     if not members:
         return []
+    involved = set(members) | {member for group in members.values() for member in group}
     rows = (
-        m.Holding.objects.exclude(count=0)
-        .filter(vendor__isnull=False)
+        m.Holding.objects.filter(body_id__in=involved, vendor__isnull=False)
+        .exclude(count=0)
         .values("body_id", "body__slug", "body__name", "vendor_id", "vendor__name", "as_of__year")
-        .annotate(n=Count("id"), first=Min("key"), last=Max("key"))
+        .annotate(n=Count("id"), first=Min("key"))
+        .order_by()
     )
     by_vendor_year: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_vendor_year[(row["vendor_id"], row["as_of__year"])].append(row)
+    related = _related(members)
     return [
         finding
         for group_rows in by_vendor_year.values()
-        for finding in _overlaps(group_rows, members)
+        for finding in _overlaps(group_rows, related)
     ]
 
 
-def _overlaps(rows: list[dict[str, Any]], members: dict[int, set[int]]) -> Iterable[Finding]:
+def _related(members: dict[int, set[int]]) -> dict[int, set[int]]:
+    """For each group, the bodies that may hold the same devices: its members, and the
+    other groups that share a member with it."""
+    groups_of: dict[int, set[int]] = defaultdict(set)
+    for group, group_members in members.items():
+        for member in group_members:
+            groups_of[member].add(group)
+    return {
+        group: group_members
+        | {other for member in group_members for other in groups_of[member] if other != group}
+        for group, group_members in members.items()
+    }
+
+
+def _overlaps(rows: list[dict[str, Any]], related: dict[int, set[int]]) -> Iterable[Finding]:
     bodies = {row["body_id"]: row for row in rows}
     seen: set[frozenset[int]] = set()
-    for group, group_members in members.items():
+    for group, others in related.items():
         if group not in bodies:
             continue
-        for other, row in bodies.items():
-            overlap = other in group_members or (
-                other != group and other in members and members[other] & group_members
-            )
+        for other in sorted(others & bodies.keys()):
             pair = frozenset((group, other))
-            if not overlap or pair in seen:
-                continue
-            seen.add(pair)
-            yield _overlap_finding(bodies[group], row)
+            if pair not in seen:
+                seen.add(pair)
+                yield _overlap_finding(bodies[group], bodies[other])
 
 
 def _overlap_finding(group: dict[str, Any], other: dict[str, Any]) -> Finding:
@@ -223,32 +289,44 @@ _SCOPE = ("body_id", "vendor_id", "device_type_id", "as_of", "scope_kind", "scop
 
 def conflicting_totals() -> list[Finding]:
     """Two or more counts for the same body, vendor, device type, scope and date."""
-    clashes = (
+    clashes = list(
         m.Holding.objects.filter(count__isnull=False)
-        .values(*_SCOPE)
-        .annotate(low=Min("count"), high=Max("count"), n=Count("id"))
-        .filter(n__gt=1)
-        .exclude(low=F("high"))
+        .values_list(*_SCOPE)
+        .annotate(low=Min("count"), high=Max("count"))
+        .filter(low__lt=F("high"))
+        .order_by()
     )
-    found = []
-    for clash in clashes:
-        holdings = list(
-            m.Holding.objects.filter(**{k: clash[k] for k in _SCOPE})
-            .select_related("body", "vendor", "device_type")
-            .prefetch_related("citations__source")
-        )
-        first = holdings[0]
-        counts = ", ".join(
-            f"{h.count:,} ({'; '.join(c.source.key for c in h.citations.all())})" for h in holdings
-        )
-        message = (
-            f"{first.body.name}: {first.vendor_label()} "
-            f"{first.device_type.label_plural if first.device_type else 'equipment'} as of "
-            f"{first.as_of}, {first.get_scope_kind_display()}: the sources give {counts}."
-        )
-        records = (_body(first.body.slug), *(_holding(h.key, h.body.slug) for h in holdings))
-        found.append(Finding("totals-disagree", message, records))
-    return found
+    if not clashes:
+        return []
+    wanted = {tuple(clash[: len(_SCOPE)]) for clash in clashes}
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in _holdings_of({clash[0] for clash in clashes}):
+        marker = tuple(row[k] for k in _SCOPE)
+        if marker in wanted:
+            groups[marker].append(row)
+    keys = [row["key"] for rows in groups.values() for row in rows]
+    cited: dict[str, list[str]] = defaultdict(list)
+    for holding, source in m.HoldingSource.objects.filter(holding__key__in=keys).values_list(
+        "holding__key", "source__key"
+    ):
+        cited[holding].append(source)
+    return [_clash_finding(rows, cited) for rows in groups.values()]
+
+
+def _clash_finding(rows: list[dict[str, Any]], cited: dict[str, list[str]]) -> Finding:
+    first = rows[0]
+    counts = ", ".join(f"{row['count']:,} ({'; '.join(cited[row['key']])})" for row in rows)
+    scope = dict(m.ScopeKind.choices)[first["scope_kind"]]
+    if first["scope_name"]:
+        scope = f"{scope} ({first['scope_name']})"
+    message = (
+        f"{first['body__name']}: {_what(first)} as of {first['as_of']}, {scope}: the sources "
+        f"give {counts}."
+    )
+    slug = first["body__slug"]
+    return Finding(
+        "totals-disagree", message, (_body(slug), *(_holding(row["key"], slug) for row in rows))
+    )
 
 
 # -- denominators larger than the population asked -----------------------------------------

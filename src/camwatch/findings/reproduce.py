@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from camwatch.findings import ledger
 from camwatch.registry import claimspec
@@ -118,14 +118,21 @@ class InvestigationContext:
         one kind in England and Wales), and the bases of the investigation's other claims."""
         if self._alternatives is None:
             found: dict[str, int] = {"all bodies asked": self.stated or self.recorded}
-            for kind, label in m.BodyKind.objects.filter(
-                pk__in=self.targets.values("body__kind")
-            ).values_list("slug", "label"):
-                of_kind = self.targets.filter(body__kind__slug=kind)
-                found[f"{label.lower()}s asked"] = of_kind.count()
-                found[f"{label.lower()}s of England and Wales asked"] = of_kind.filter(
-                    body__nation__in=["england", "wales"]
-                ).count()
+            by_kind: dict[str, int] = {}
+            england_wales: dict[str, int] = {}
+            groups = (
+                self.targets.values("body__kind__label", "body__nation")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for row in groups:
+                label = f"{row['body__kind__label'].lower()}s"
+                by_kind[label] = by_kind.get(label, 0) + row["n"]
+                if row["body__nation"] in ("england", "wales"):
+                    england_wales[label] = england_wales.get(label, 0) + row["n"]
+            for label in sorted(by_kind):
+                found[f"{label} asked"] = by_kind[label]
+                found[f"{label} of England and Wales asked"] = england_wales.get(label, 0)
             for key, denominator in self.investigation.claims.exclude(denominator=None).values_list(
                 "key", "denominator"
             ):

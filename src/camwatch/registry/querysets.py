@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Q, Sum, Value, When
 
 from camwatch.registry.textsearch import query_terms, words
 
@@ -58,17 +58,21 @@ class HoldingQuerySet(_Base):
 
         "Hikvision or Dahua, we cannot say which" belongs to {Hikvision, Dahua} but
         not to Hikvision alone: a candidate holding counts only where every
-        candidate is in the set.
+        candidate is in the set. Both tests are single passes in SQL (the candidates
+        grouped once, not checked row by row), so they stay cheap on a large registry.
         """
-        vendor_model = apps.get_model("registry", "Vendor")
-        outside = vendor_model.objects.exclude(slug__in=vendor_slugs)
-        definite = Q(vendor__slug__in=vendor_slugs)
-        candidate_ids = (
-            self.model.objects.filter(vendor__isnull=True, vendor_candidates__isnull=False)
-            .exclude(vendor_candidates__in=outside)
-            .values("pk")
+        vendors = apps.get_model("registry", "Vendor").objects.filter(slug__in=vendor_slugs)
+        candidates = self.model.vendor_candidates.through.objects.values("holding_id")
+        all_inside = (
+            candidates.annotate(
+                outside=Sum(Case(When(vendor__slug__in=vendor_slugs, then=0), default=1))
+            )
+            .filter(outside=0)
+            .values("holding_id")
         )
-        return self.filter(definite | Q(pk__in=candidate_ids))
+        return self.filter(
+            Q(vendor_id__in=vendors.values("pk")) | Q(vendor__isnull=True, pk__in=all_inside)
+        )
 
     def with_related(self) -> HoldingQuerySet:
         return self.select_related(

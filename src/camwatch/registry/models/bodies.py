@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from camwatch.registry.models.base import TimeStamped
 from camwatch.registry.models.vocab import BodyKind
 from camwatch.registry.querysets import PublicBodyQuerySet
-from camwatch.registry.textsearch import search_document
+from camwatch.registry.textsearch import search_document, words
 
 
 class Nation(models.TextChoices):
@@ -59,7 +59,14 @@ class PublicBody(TimeStamped):
     )
     notes = models.TextField(blank=True)
     search_text = models.TextField(blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    name_key = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="The name folded to its words: bodies whose names mean the same share it",
+    )
+    history = HistoricalRecords(excluded_fields=["search_text", "name_key"])
 
     objects = PublicBodyQuerySet.as_manager()
 
@@ -82,6 +89,7 @@ class PublicBody(TimeStamped):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_text = self.build_search_text()
+        self.name_key = " ".join(words(self.name))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def build_search_text(self) -> str:

@@ -106,6 +106,34 @@ class Holding(TimeStamped):
 
     class Meta:
         ordering = ["body__name", "as_of", "key"]
+        indexes = [
+            # Series of one body, vendor and device type over time: the findings' checks,
+            # estates and change-over-time group and join on these.
+            models.Index(
+                fields=[
+                    "body",
+                    "vendor",
+                    "device_type",
+                    "as_of",
+                    "scope_kind",
+                    "scope_name",
+                    "count",
+                ],
+                name="holding_series",
+            ),
+            # An investigation's holdings by vendor: covers the ledger's counting queries.
+            models.Index(
+                fields=["investigation", "vendor", "status", "count", "body"],
+                name="holding_investigation",
+            ),
+            models.Index(fields=["vendor", "as_of"], name="holding_vendor_date"),
+            # Only the parts (towns, sites, systems): the parts-and-totals check sums these.
+            models.Index(
+                fields=["body", "vendor", "device_type", "as_of", "count"],
+                condition=models.Q(scope_kind__in=["town", "site", "system"]),
+                name="holding_parts",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(count__isnull=False) | models.Q(count_qualifier="not_stated"),

@@ -84,6 +84,7 @@ class InvestigationTarget(TimeStamped):
 
     class Meta:
         ordering = ["investigation", "body__name"]
+        indexes = [models.Index(fields=["investigation", "outcome"], name="target_outcome")]
         constraints = [
             models.UniqueConstraint(fields=["investigation", "body"], name="unique_target"),
         ]
