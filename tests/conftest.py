@@ -75,6 +75,44 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+@pytest.fixture
+def scratch_registry(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a camwatch with a database of its own, migrated and loaded by
+    the CLI in subprocesses: for what must see committed data from other processes. In
+    the PostgreSQL pass the database is a scratch PostgreSQL database, dropped after."""
+    env = {**os.environ, "CAMWATCH_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    scratch = None
+    if connection.vendor == "postgresql":
+        scratch = f"camwatch_scratch_{os.getpid()}_{time.monotonic_ns()}"
+        _postgres_admin(f'CREATE DATABASE "{scratch}"')
+        settings = connection.settings_dict
+        env["DATABASE_URL"] = (
+            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{scratch}"
+        )
+    try:
+        _camwatch(env, "manage", "migrate", "--noinput", "-v0")
+        _camwatch(env, "load-data")
+        yield env
+    finally:
+        if scratch:
+            _postgres_admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+def _postgres_admin(statement: str) -> None:
+    import psycopg
+
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(statement)  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

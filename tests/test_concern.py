@@ -3,14 +3,18 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from camwatch.registry.concern import (
     OwnershipFact,
+    Period,
     Policy,
     PolicyError,
     RelationFact,
     RestrictionFact,
     VendorFacts,
+    concern_periods,
     evaluate,
     vendors_of_concern,
 )
@@ -146,3 +150,72 @@ def test_unknown_vendor_is_not_of_concern() -> None:
 def test_bad_policies_are_rejected(definition: dict[str, object], message: str) -> None:
     with pytest.raises(PolicyError, match=message):
         policy(**definition)
+
+
+def test_periods_of_a_former_subsidiary() -> None:
+    periods = concern_periods(policy(), "former", FACTS)
+    # The Entity List from 9 Oct 2019; the subsidiary relation until 24 Nov 2022 inclusive.
+    assert periods == (Period(dt.date(2019, 10, 9), dt.date(2022, 11, 25)),)
+    assert dt.date(2022, 11, 24) in periods[0]
+    assert dt.date(2022, 11, 25) not in periods[0]
+    assert concern_periods(policy(), "other", FACTS) == ()
+    assert concern_periods(policy(), "maker", FACTS) == (Period(dt.date(2019, 10, 9), None),)
+
+
+_DAYS = st.dates(dt.date(2015, 1, 1), dt.date(2025, 12, 31))
+_SLUGS = st.sampled_from(["a", "b", "c"])
+
+
+@st.composite
+def _registers(draw: st.DrawFn) -> dict[str, VendorFacts]:
+    def restriction() -> RestrictionFact:
+        start = draw(_DAYS)
+        ended = draw(st.none() | st.dates(start, dt.date(2026, 12, 31)))
+        return RestrictionFact(draw(st.sampled_from(["US", "UK"])), "i", "t", start, ended)
+
+    def relation() -> RelationFact:
+        start, end = draw(st.none() | _DAYS), draw(st.none() | _DAYS)
+        confidence = draw(st.sampled_from(["low", "medium", "high"]))
+        return RelationFact("brand_of", draw(_SLUGS), confidence, start, end)
+
+    def owner() -> OwnershipFact:
+        share = draw(st.floats(0, 100))
+        return OwnershipFact(draw(st.sampled_from(["x", "y"])), True, share, draw(_DAYS))
+
+    return {
+        slug: VendorFacts(
+            slug,
+            slug,
+            restrictions=tuple(restriction() for _ in range(draw(st.integers(0, 2)))),
+            relations=tuple(relation() for _ in range(draw(st.integers(0, 2)))),
+            ownership=tuple(owner() for _ in range(draw(st.integers(0, 2)))),
+        )
+        for slug in ("a", "b", "c")
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _registers(),
+    _SLUGS,
+    st.lists(st.dates(dt.date(2010, 1, 1), dt.date(2030, 1, 1)), min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_periods_agree_with_every_verdict(
+    facts: dict[str, VendorFacts], vendor: str, days: list[dt.date], by_ownership: bool
+) -> None:
+    criteria = [{"kind": "state_ownership", "min_share_percent": 40}] if by_ownership else []
+    chosen = policy(criteria=[{"kind": "restriction", "jurisdictions": ["US"]}, *criteria])
+    periods = concern_periods(chosen, vendor, facts)
+    edges = {
+        day + dt.timedelta(days=shift)
+        for register in facts.values()
+        for fact in (*register.restrictions, *register.relations, *register.ownership)
+        for day in vars(fact).values()
+        if isinstance(day, dt.date)
+        for shift in (-1, 0, 1)
+    }
+    for day in [*days, *edges]:
+        assert any(day in period for period in periods) == (
+            evaluate(chosen, vendor, facts, day).of_concern
+        )

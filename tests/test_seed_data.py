@@ -165,3 +165,37 @@ def test_policies_decide_concern_from_facts() -> None:
     assert ndaa.verdict("hikvision", dt.date(2020, 1, 1)).of_concern
     broad = ConcernIndex(policy_named("any-restriction-any-confidence"), index.facts)
     assert broad.verdict("swann").of_concern
+
+
+@pytest.mark.parametrize("policy", ["uk-nil-2022", "ndaa-889", "any-restriction-any-confidence"])
+def test_the_sql_concern_filter_agrees_with_every_verdict(policy: str) -> None:
+    vendors = {v.slug: v for v in m.Vendor.objects.all()}
+    body = m.PublicBody.objects.get(slug="hammersmith-and-fulham")
+    # Lorex on either side of its years under Dahua; candidates of mixed standing.
+    for n, (as_of, vendor, candidates) in enumerate(
+        [
+            (dt.date(2020, 1, 1), "lorex", []),
+            (dt.date(2024, 1, 1), "lorex", []),
+            (dt.date(2018, 1, 1), "hikvision", []),
+            (dt.date(2024, 1, 1), None, ["hikvision", "dahua"]),
+            (dt.date(2024, 1, 1), None, ["hikvision", "swann"]),
+            (dt.date(2020, 1, 1), None, ["lorex", "dahua"]),
+            (dt.date(2024, 1, 1), None, ["lorex", "dahua"]),
+        ]
+    ):
+        holding = m.Holding.objects.create(
+            key=f"concern-case-{n}",
+            body=body,
+            vendor=vendors.get(vendor or ""),
+            count=3,
+            count_qualifier="exact",
+            as_of=as_of,
+            method="foi_response",
+            confidence="high",
+        )
+        holding.vendor_candidates.set([vendors[slug] for slug in candidates])
+    index = ConcernIndex(policy_named(policy), ConcernIndex.for_site().facts)
+    everything = m.Holding.objects.prefetch_related("vendor_candidates").select_related("vendor")
+    expected = {h.key for h in everything if index.holding_of_concern(h)}
+    assert {h.key for h in index.holdings_of_concern(m.Holding.objects.all())} == expected
+    assert "concern-case-0" in expected or policy == "ndaa-889"

@@ -61,6 +61,20 @@ def load_data_command(data_dir: Path | None, dry_run: bool, as_json: bool) -> No
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1) from error
     _print_report(report.as_dict(), report.changes, dry_run, as_json)
+    _refresh_after(report.changes, dry_run, as_json)
+
+
+def _refresh_after(changes: int, dry_run: bool, as_json: bool) -> None:
+    """After a write, recompute the stored figures now, not on the next page view."""
+    if dry_run or not changes:
+        return
+    from camwatch.findings.dashboard import refresh
+
+    seconds = sum(refresh().values())
+    if not as_json:
+        click.echo(
+            f"Recomputed the headline figures and the findings dashboard in {seconds:.1f} s."
+        )
 
 
 def _print_report(report: dict[str, Any], changes: int, dry_run: bool, as_json: bool) -> None:
@@ -148,6 +162,12 @@ def findings_reproduce(investigation: str | None, as_json: bool) -> None:
             )
         )
         return
+    _echo_reproductions(results)
+
+
+def _echo_reproductions(results: list[Any]) -> None:
+    from camwatch.findings.reproduce import summary
+
     for result in results:
         cause = f" — {result.cause}" if result.cause else ""
         click.echo(
@@ -156,6 +176,15 @@ def findings_reproduce(investigation: str | None, as_json: bool) -> None:
         )
     counts = summary(results)
     click.echo(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()))
+
+
+def _echo_findings(found: list[Any]) -> None:
+    from camwatch.findings.checks import CHECKS
+
+    for finding in found:
+        click.echo(f"[{finding.check}] {finding.message}")
+        click.echo("    " + ", ".join(f"{r.kind} {r.key}" for r in finding.records))
+    click.echo(f"{len(found)} findings from {len(CHECKS)} checks.")
 
 
 @findings.command("check")
@@ -173,10 +202,38 @@ def findings_check(as_json: bool) -> None:
             json.dumps({"checks": list(CHECKS), "findings": [f.as_dict() for f in found]}, indent=2)
         )
         return
-    for finding in found:
-        click.echo(f"[{finding.check}] {finding.message}")
-        click.echo("    " + ", ".join(f"{r.kind} {r.key}" for r in finding.records))
-    click.echo(f"{len(found)} findings from {len(CHECKS)} checks.")
+    _echo_findings(found)
+
+
+@findings.command("audit")
+@click.option("--json", "as_json", is_flag=True, help="Print claims and findings as JSON.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes, each with its own database connection.",
+)
+def findings_audit(as_json: bool, workers: int) -> None:
+    """Everything at once: recompute every claim and run every check, in parallel. The
+    output is `findings reproduce` followed by `findings check`, whatever the workers."""
+    setup_django()
+    from camwatch.findings.audit import audit
+    from camwatch.findings.checks import CHECKS
+    from camwatch.findings.reproduce import summary
+
+    result = audit(workers=workers)
+    if as_json:
+        report = {
+            "summary": summary(result.claims),
+            "claims": [r.as_dict() for r in result.claims],
+            "checks": list(CHECKS),
+            "findings": [f.as_dict() for f in result.findings],
+        }
+        click.echo(json.dumps(report, indent=2))
+        return
+    _echo_reproductions(result.claims)
+    _echo_findings(result.findings)
 
 
 @findings.command("import")
@@ -197,6 +254,24 @@ def findings_import(path: Path, dry_run: bool, as_json: bool) -> None:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1) from error
     _print_report(report.as_dict(), report.changes, dry_run, as_json)
+    _refresh_after(report.changes, dry_run, as_json)
+
+
+@findings.command("refresh")
+@click.option("--json", "as_json", is_flag=True, help="Print the timings as JSON.")
+def findings_refresh(as_json: bool) -> None:
+    """Recompute the figures kept between changes (the home page's headlines and the
+    findings dashboard). Changes made through camwatch do this by themselves; run it
+    after writing to the database by other means."""
+    setup_django()
+    from camwatch.findings.dashboard import refresh
+
+    timings = refresh()
+    if as_json:
+        click.echo(json.dumps(timings, indent=2))
+        return
+    for name, seconds in timings.items():
+        click.echo(f"{name}: {seconds:.2f} s")
 
 
 @main.group()

@@ -21,7 +21,13 @@ from camwatch.findings.checks import run_checks
 from camwatch.findings.reproduce import by_claim
 from camwatch.registry import concern, rows
 from camwatch.registry import models as m
-from camwatch.registry.filters import BodyFilters, ClaimFilters, HoldingFilters
+from camwatch.registry.filters import (
+    BodyFilters,
+    ClaimFilters,
+    HoldingFilters,
+    VendorFilters,
+    vendors_and_verdicts,
+)
 from camwatch.registry.verdicts import ConcernIndex, policy_named
 from camwatch.registry.views.vendors import verdict_dict
 
@@ -60,6 +66,8 @@ class Mapped:
         return self
 
     def count(self) -> int:
+        if isinstance(self.queryset, list):
+            return len(self.queryset)
         return int(self.queryset.count())
 
     def __len__(self) -> int:
@@ -126,11 +134,21 @@ vendors = Router(tags=["vendors"])
 
 @vendors.get("", response={200: list[schemas.VendorOut], **BAD_FILTER})
 @paginate(Pages)
-def list_vendors(request: HttpRequest) -> Any:
-    """Manufacturers and the brands their equipment is sold under."""
-    return Mapped(
-        m.Vendor.objects.order_by("name"), lambda vendor: rows.vendor_row(vendor, request)
-    )
+def list_vendors(
+    request: HttpRequest,
+    q: str = "",
+    role: str = "",
+    country: str = "",
+    made_by: str = "",
+    concern: str = "",
+) -> Any:
+    """Manufacturers and the brands their equipment is sold under: search by name, filter
+    by role, headquarters, maker (`made_by`, a vendor's slug) and standing under the
+    site's policy (`concern`: 1 or 0)."""
+    filters = _checked(VendorFilters.from_query(request.GET))
+    everyone, verdicts = vendors_and_verdicts(ConcernIndex.for_site())
+    found = filters.apply(everyone, {slug for slug, v in verdicts.items() if v.of_concern})
+    return Mapped(found, lambda vendor: rows.vendor_row(vendor, request))
 
 
 @vendors.get("/{slug}", response={200: schemas.VendorDetailOut, **NOT_FOUND})

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, Min
 from django.urls import reverse
 
 from camwatch.findings.arithmetic import Fit, check_percent, numerators_for, plain
@@ -46,6 +46,12 @@ class Finding:
 def _url_pattern(name: str) -> str:
     """A page's address with a placeholder for its slug: reversed once, not per record."""
     return reverse(name, args=["__slug__"])
+
+
+def warm_up() -> None:
+    """Resolve the addresses the findings cite (the URL configuration loads on first use)."""
+    for name in ("body-detail", "investigation-detail"):
+        _url_pattern(name)
 
 
 def _body(slug: str) -> Record:
@@ -81,9 +87,8 @@ WHERE t.scope_kind = 'whole_body' AND t.count IS NOT NULL AND t.count <> p.total
 """
 
 
-def _parts_sql() -> str:
-    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
-    return _PARTS_SQL.format(same=same)
+def _null_safe_equals() -> str:
+    return "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
 
 
 _HOLDING_FIELDS = (
@@ -122,7 +127,7 @@ def parts_and_totals() -> list[Finding]:
     """A whole-body total beside parts (towns, sites, systems) of the same body, vendor,
     device type and date that add up to something else."""
     with connection.cursor() as cursor:
-        cursor.execute(_parts_sql())
+        cursor.execute(_PARTS_SQL.format(same=_null_safe_equals()))
         clashes = cursor.fetchall()
     if not clashes:
         return []
@@ -284,28 +289,40 @@ def _overlap_finding(group: dict[str, Any], other: dict[str, Any]) -> Finding:
 
 # -- totals for one body that differ between sources for the same date ---------------------
 
+# Every counted holding in a (body, vendor, device type, date, scope) whose counts differ,
+# found and fetched in one statement: the grouping is the only pass over every holding.
+_CLASHES_SQL = """
+SELECT h.key, h.count, h.scope_kind, h.as_of, h.body_id, h.vendor_id, h.device_type_id,
+       h.scope_name, b.slug, b.name, v.name, d.label, d.plural
+FROM (
+    SELECT body_id, vendor_id, device_type_id, as_of, scope_kind, scope_name
+    FROM registry_holding
+    WHERE count IS NOT NULL
+    GROUP BY body_id, vendor_id, device_type_id, as_of, scope_kind, scope_name
+    HAVING MIN(count) < MAX(count)
+) c
+JOIN registry_holding h ON h.body_id = c.body_id AND h.as_of = c.as_of
+   AND h.vendor_id {same} c.vendor_id AND h.device_type_id {same} c.device_type_id
+   AND h.scope_kind = c.scope_kind AND h.scope_name = c.scope_name
+JOIN registry_publicbody b ON b.id = h.body_id
+LEFT JOIN registry_vendor v ON v.id = h.vendor_id
+LEFT JOIN registry_devicetype d ON d.id = h.device_type_id
+WHERE h.count IS NOT NULL
+ORDER BY h.key
+"""
 _SCOPE = ("body_id", "vendor_id", "device_type_id", "as_of", "scope_kind", "scope_name")
 
 
 def conflicting_totals() -> list[Finding]:
     """Two or more counts for the same body, vendor, device type, scope and date."""
-    clashes = list(
-        m.Holding.objects.filter(count__isnull=False)
-        .values_list(*_SCOPE)
-        .annotate(low=Min("count"), high=Max("count"))
-        .filter(low__lt=F("high"))
-        .order_by()
-    )
-    if not clashes:
-        return []
-    wanted = {tuple(clash[: len(_SCOPE)]) for clash in clashes}
+    with connection.cursor() as cursor:
+        cursor.execute(_CLASHES_SQL.format(same=_null_safe_equals()))
+        rows = [dict(zip(_HOLDING_FIELDS, row, strict=True)) for row in cursor.fetchall()]
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in _holdings_of({clash[0] for clash in clashes}):
-        marker = tuple(row[k] for k in _SCOPE)
-        if marker in wanted:
-            groups[marker].append(row)
-    keys = [row["key"] for rows in groups.values() for row in rows]
+    for row in rows:
+        groups[tuple(row[k] for k in _SCOPE)].append(row)
     cited: dict[str, list[str]] = defaultdict(list)
+    keys = [row["key"] for row in rows]
     for holding, source in m.HoldingSource.objects.filter(holding__key__in=keys).values_list(
         "holding__key", "source__key"
     ):

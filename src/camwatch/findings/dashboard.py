@@ -7,18 +7,23 @@ sources behind it.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 
 from camwatch.findings import charts, stats
 from camwatch.findings.reproduce import Reproduction, reproduce
+from camwatch.registry import headlines, holdingrows, snapshots
 from camwatch.registry import models as m
 from camwatch.registry.charts import Series, step_chart
 from camwatch.registry.estates import Fact, estates
+from camwatch.registry.headlines import Standing, current_standing
+from camwatch.registry.holdingrows import HoldingRow, Names
 from camwatch.registry.verdicts import ConcernIndex
 
 STATUS_LABELS = {
@@ -37,6 +42,7 @@ class Chart:
     columns: list[str]
     rows: list[dict[str, Any]]
     sources: list[str] = field(default_factory=list)
+    total_rows: int = 0
 
     def url(self) -> str:
         return reverse("finding-detail", args=[self.slug])
@@ -130,15 +136,15 @@ def _share_row(claim: m.Claim, share: stats.Proportion, low: float, high: float)
     }
 
 
-def sectors_chart(index: ConcernIndex, holdings: list[m.Holding]) -> Chart:
-    standing = index.standing_facts(holdings)
-    bodies = {holding.body_id: holding.body for holding in holdings}
-    flagged = Counter(
-        bodies[fact.body].kind.group_label for fact in {f.body: f for f in standing}.values()
-    )
+def sectors_chart(found: Standing) -> Chart:
+    flagged = dict(found.by_group)
     registry = Counter(m.PublicBody.objects.current().values_list("kind__group_label", flat=True))
     rows = [
-        {"sector": sector, "with_equipment_of_concern": flagged[sector], "in_registry": total}
+        {
+            "sector": sector,
+            "with_equipment_of_concern": flagged.get(sector, 0),
+            "in_registry": total,
+        }
         for sector, total in registry.most_common()
     ]
     bars = [
@@ -153,7 +159,7 @@ def sectors_chart(index: ConcernIndex, holdings: list[m.Holding]) -> Chart:
         "bodies-by-sector",
         "Bodies found with equipment of concern, by sector",
         "Bodies that have or had equipment from vendors of concern (by their latest disclosures) "
-        f"under the policy “{index.policy.name}”, against every body of the sector in the "
+        f"under the policy “{found.policy_name}”, against every body of the sector in the "
         "registry. The registry lists every council and police force, but equipment only where "
         "a source records it: these are counts found so far, not the share of a sample.",
         [charts.bar_chart(bars, "Bodies with equipment of concern by sector")],
@@ -162,21 +168,20 @@ def sectors_chart(index: ConcernIndex, holdings: list[m.Holding]) -> Chart:
     )
 
 
-def vendors_chart(holdings: list[m.Holding]) -> Chart:
+def vendors_chart(rows: list[HoldingRow], names: Names) -> Chart:
     """Devices by vendor as ranges: counted devices, and bodies that gave no count."""
-    per_vendor: dict[str, dict[int, tuple[int | None, bool]]] = defaultdict(dict)
-    names = {}
-    for vendor, facts in _facts_by_vendor(holdings).items():
-        names[vendor.slug] = vendor.name
+    vendor_names = dict(m.Vendor.objects.values_list("slug", "name"))
+    per_vendor: dict[str, dict[Hashable, tuple[int | None, bool]]] = defaultdict(dict)
+    for slug, facts in _facts_by_vendor(rows, names).items():
         counted = {estate.body: (estate.count, estate.lower_bound) for estate in estates(facts)}
         for fact in facts:
-            per_vendor[vendor.slug][fact.body] = counted.get(fact.body, (None, False))
-    rows, bars = [], []
+            per_vendor[slug][fact.body] = counted.get(fact.body, (None, False))
+    table, bars = [], []
     for slug, per_body in sorted(
-        per_vendor.items(), key=lambda item: -stats.count_range(item[1]).low
+        per_vendor.items(), key=lambda item: (-stats.count_range(item[1]).low, item[0])
     ):
         span = stats.count_range(per_body)
-        rows.append(
+        table.append(
             {
                 "vendor": slug,
                 "counted_devices": span.low,
@@ -187,7 +192,7 @@ def vendors_chart(holdings: list[m.Holding]) -> Chart:
         )
         bars.append(
             charts.Bar(
-                names[slug],
+                vendor_names[slug],
                 span.low,
                 span.describe(),
                 reverse("vendor-detail", args=[slug]),
@@ -202,44 +207,34 @@ def vendors_chart(holdings: list[m.Holding]) -> Chart:
         "a range, at least the counted devices, with no upper bound while counts are missing.",
         [charts.bar_chart(bars, "Devices recorded by vendor")],
         ["vendor", "counted_devices", "upper_bound", "bodies_counted", "bodies_without_count"],
-        rows,
+        table,
     )
 
 
-def _facts_by_vendor(holdings: list[m.Holding]) -> dict[m.Vendor, list[Fact]]:
-    found: dict[m.Vendor, list[Fact]] = defaultdict(list)
-    for holding in holdings:
-        if not holding.vendor_id or holding.status == "planned" or holding.count == 0:
+def _facts_by_vendor(rows: list[HoldingRow], names: Names) -> dict[str, list[Fact]]:
+    found: dict[str, list[Fact]] = defaultdict(list)
+    for row in rows:
+        if row.vendor_id is None or row.status == "planned" or row.count == 0:
             continue
-        found[holding.vendor].append(
-            Fact(
-                body=holding.body_id,
-                vendor=holding.vendor.slug,
-                device_type=holding.device_type.slug if holding.device_type_id else None,
-                scope_kind=holding.scope_kind,
-                as_of=holding.as_of,
-                count=holding.count,
-                qualifier=holding.count_qualifier,
-                holding=holding.key,
-                precision=holding.as_of_precision or "day",
-            )
-        )
+        found[names.vendor_slugs[row.vendor_id]].append(names.fact(row))
     return found
 
 
-def changes_chart(holdings: list[m.Holding]) -> Chart:
+def changes_chart(rows: list[HoldingRow]) -> Chart:
     """Counts for one place, vendor and device type disclosed on more than one date."""
-    points, labels = [], {}
-    for holding in holdings:
-        if holding.count is None or not holding.vendor_id:
-            continue
-        area = holding.scope_body if holding.scope_body_id else holding.body
-        device = holding.device_type.label_plural if holding.device_type_id else "equipment"
-        key = (area.pk, holding.vendor_id, holding.device_type_id)
-        labels[key] = f"{area.name}: {holding.vendor.name} {device}"
-        points.append(stats.Point(key, holding.as_of, holding.count, holding.key))
+    points = [
+        stats.Point(
+            (row.scope_body_id or row.body_id, row.vendor_id, row.device_type_id),
+            holdingrows.day(row.as_of),
+            row.count,
+            row.key,
+        )
+        for row in rows
+        if row.count is not None and row.vendor_id is not None
+    ]
     found = stats.changes(points)
-    rows = [
+    labels = _series_labels({change.series for change in found})
+    table = [
         {
             "series": labels[change.series],
             "before": change.before.count,
@@ -267,26 +262,105 @@ def changes_chart(holdings: list[m.Holding]) -> Chart:
         "against Cambridge City Council's own earlier figure).",
         svgs,
         ["series", "before", "before_as_of", "after", "after_as_of", "change", "holdings"],
-        rows,
+        table,
     )
+
+
+def _series_labels(keys: set[Hashable]) -> dict[Hashable, str]:
+    """ "Cambridge City Council: Hikvision network video recorders", for each series."""
+    areas = {key[0] for key in keys}  # type: ignore[index]
+    body_names = dict(m.PublicBody.objects.filter(pk__in=areas).values_list("pk", "name"))
+    vendor_names = dict(m.Vendor.objects.values_list("pk", "name"))
+    devices = {
+        pk: plural or f"{label}s"
+        for pk, label, plural in m.DeviceType.objects.values_list("pk", "label", "plural")
+    }
+    return {
+        key: f"{body_names[key[0]]}: {vendor_names[key[1]]} {devices.get(key[2], 'equipment')}"  # type: ignore[index]
+        for key in keys
+    }
 
 
 SLUGS = ("claims", "published-shares", "bodies-by-sector", "devices-by-vendor", "changes")
 
 
-def build(only: str | None = None) -> list[Chart]:
-    """Every chart (or only one), sharing the registry reads between them."""
-    holdings = list(m.Holding.objects.with_related().select_related("scope_body"))
-    builders: dict[str, Callable[[], Chart]] = {
-        "claims": lambda: claims_chart(reproduce()),
-        "published-shares": shares_chart,
-        "bodies-by-sector": lambda: sectors_chart(ConcernIndex.for_site(), holdings),
-        "devices-by-vendor": lambda: vendors_chart(holdings),
-        "changes": lambda: changes_chart(holdings),
-    }
-    return [builders[slug]() for slug in SLUGS if only in (None, slug)]
+SNAPSHOT = "dashboard"
+FORMAT = 1  # bump when the stored form of a chart changes
+# Rows of each data table in HTML: on the dashboard, and on the chart's own page. The
+# chart's JSON and CSV have every row.
+TABLE_ROWS = 200
+PAGE_ROWS = 2000
 
 
-def chart_named(slug: str) -> Chart | None:
-    """One chart, built alone: the dashboard's builders are keyed by slug."""
-    return next((chart for chart in build(only=slug) if chart.slug == slug), None)
+def compute(
+    rows: list[HoldingRow] | None = None,
+    names: Names | None = None,
+    found: Standing | None = None,
+) -> list[Chart]:
+    """Every chart, from one read of the holdings (or the rows given)."""
+    names = names or Names.read()
+    with holdingrows.bulk():
+        rows = list(holdingrows.read()) if rows is None else rows
+        charts = [
+            claims_chart(reproduce()),
+            shares_chart(),
+            sectors_chart(found or current_standing()),
+            vendors_chart(rows, names),
+            changes_chart(rows),
+        ]
+    for chart in charts:
+        chart.total_rows = len(chart.rows)
+    return charts
+
+
+def _head(chart: Chart) -> dict[str, Any]:
+    return {**asdict(chart), "rows": chart.rows[:TABLE_ROWS]}
+
+
+DASHBOARD = snapshots.Derived(
+    name=SNAPSHOT,
+    build=compute,
+    encode=lambda charts: [_head(chart) for chart in charts],
+    decode=lambda stored: [Chart(**chart) for chart in stored],
+    depends_on=lambda: (FORMAT, TABLE_ROWS, settings.CAMWATCH_CONCERN_POLICY),
+    parts=lambda charts: {chart.slug: chart.rows for chart in charts},
+)
+
+
+def build(stale_ok: bool = False) -> list[Chart]:
+    """Every chart, each with (at least) its first TABLE_ROWS rows: stored until the
+    registry changes (registry/snapshots.py)."""
+    return DASHBOARD.get(stale_ok)
+
+
+def chart_named(slug: str, stale_ok: bool = False) -> Chart | None:
+    """One chart with every row."""
+    head = next((chart for chart in build(stale_ok) if chart.slug == slug), None)
+    if head is None:
+        return None
+    rows = DASHBOARD.part(slug, stale_ok)
+    return replace(head, rows=head.rows if rows is None else rows)
+
+
+def refresh() -> dict[str, float]:
+    """Recompute and store every derived figure now, from one read of the holdings,
+    rather than on the next page view; returns how many seconds each step took."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal started
+        timings[step] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+
+    with holdingrows.bulk():
+        names, rows = Names.read(), list(holdingrows.read())
+        lap("read holdings")
+        found = headlines.compute_standing(ConcernIndex.for_site(), rows, names)
+        lap(headlines.SNAPSHOT)
+        headlines.STANDING.save(found, headlines.STANDING.key(), timings[headlines.SNAPSHOT])
+        charts = compute(rows, names, found)
+        lap(SNAPSHOT)
+        DASHBOARD.save(charts, DASHBOARD.key(), timings[SNAPSHOT])
+        lap("store")
+    return timings

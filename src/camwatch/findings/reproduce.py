@@ -39,8 +39,8 @@ class Reproduction:
         return asdict(self)
 
 
-def device_type_family(slugs: Iterable[str]) -> list[str]:
-    """The device types asked for and every narrower type under them."""
+def device_type_family(slugs: Iterable[str]) -> list[int]:
+    """The ids of the device types asked for and every narrower type under them."""
     wanted = set(slugs)
     rows = list(m.DeviceType.objects.values_list("slug", "parent__slug"))
     grew = True
@@ -50,7 +50,7 @@ def device_type_family(slugs: Iterable[str]) -> list[str]:
             if parent in wanted and slug not in wanted:
                 wanted.add(slug)
                 grew = True
-    return sorted(wanted)
+    return list(m.DeviceType.objects.filter(slug__in=wanted).values_list("pk", flat=True))
 
 
 def matching_holdings(
@@ -60,7 +60,7 @@ def matching_holdings(
     if spec.vendors:
         holdings = holdings.attributed_to(spec.vendors)  # type: ignore[attr-defined]
     if spec.device_types:
-        holdings = holdings.filter(device_type__slug__in=device_type_family(spec.device_types))
+        holdings = holdings.filter(device_type_id__in=device_type_family(spec.device_types))
     for capability, statuses in spec.capabilities.items():
         holdings = holdings.filter(
             capabilities__capability__slug=capability, capabilities__status__in=statuses
@@ -157,7 +157,7 @@ def sum_holdings(spec: claimspec.SumHoldings, investigation: m.Investigation) ->
     if spec.vendors:
         holdings = holdings.attributed_to(spec.vendors)  # type: ignore[attr-defined]
     if spec.device_types:
-        holdings = holdings.filter(device_type__slug__in=device_type_family(spec.device_types))
+        holdings = holdings.filter(device_type_id__in=device_type_family(spec.device_types))
     if spec.this_investigation:
         holdings = holdings.filter(investigation=investigation)
     if spec.year:

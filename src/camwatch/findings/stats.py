@@ -14,6 +14,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from scipy.stats import norm
 
@@ -110,11 +111,12 @@ def crosstab(records: Iterable[Mapping[str, Hashable]], rows: str, columns: str)
     return CrossTab(row_values, column_values, dict(cells))
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    """One disclosed count of a series on a date (a plain tuple: there may be millions)."""
+
     series: Hashable
     on: dt.date
-    count: int
+    count: int  # type: ignore[assignment]  # a field, shadowing tuple.count()
     source: str = ""
 
 
@@ -135,13 +137,16 @@ class Change:
 
 def changes(points: Iterable[Point]) -> list[Change]:
     """Consecutive changes within each series, oldest first: e.g. Cambridge's NVRs,
-    6 in 2021 and 27 in 2023."""
+    6 in 2021 and 27 in 2023. Of several counts on one date, the first by source (the
+    holding's key) is compared with the dates either side."""
     by_series: dict[Hashable, list[Point]] = defaultdict(list)
     for point in points:
         by_series[point.series].append(point)
     found: list[Change] = []
     for series, series_points in by_series.items():
-        ordered = sorted(series_points, key=lambda point: point.on)
+        if len(series_points) < 2:
+            continue
+        ordered = sorted(series_points, key=lambda point: (point.on, point.source))
         found.extend(
             Change(series, before, after)
             for before, after in itertools.pairwise(ordered)

@@ -19,28 +19,40 @@ def chart_json(chart: dashboard.Chart) -> dict[str, Any]:
         "about": chart.about,
         "columns": chart.columns,
         "rows": chart.rows,
+        "total_rows": chart.total_rows,
         "sources": chart.sources,
     }
 
 
 class FindingsView(FormatView):
-    """The CSV has every chart's rows, each with the chart's slug."""
+    """The CSV has each chart's first rows (dashboard.TABLE_ROWS), each with the chart's
+    slug; a chart's own page, JSON and CSV have all of them."""
 
     template_name = "findings/dashboard.html"
     csv_name = "findings"
 
     def load(self, **kwargs: Any) -> None:
-        self.charts = dashboard.build()
+        self.charts = dashboard.build(stale_ok=True)
 
     def context(self) -> dict[str, Any]:
-        return {"charts": self.charts, "sources": _sources(self.charts), "title": "Findings"}
+        return {
+            "charts": self.charts,
+            "sources": _sources(self.charts),
+            "title": "Findings",
+            "table_rows": dashboard.TABLE_ROWS,
+        }
 
     def json_data(self) -> Any:
-        return {"charts": [chart_json(chart) for chart in self.charts]}
+        return {
+            "charts": [
+                {**chart_json(chart), "rows": chart.rows[: dashboard.TABLE_ROWS]}
+                for chart in self.charts
+            ]
+        }
 
     def csv_rows(self) -> Iterable[Mapping[str, Any]]:
         for chart in self.charts:
-            for row in chart.rows:
+            for row in chart.rows[: dashboard.TABLE_ROWS]:
                 yield {"chart": chart.slug, **{k: row.get(k) for k in _all_columns(self.charts)}}
 
 
@@ -48,14 +60,19 @@ class FindingDetailView(FormatView):
     template_name = "findings/detail.html"
 
     def load(self, slug: str = "", **kwargs: Any) -> None:
-        chart = dashboard.chart_named(slug)
+        chart = dashboard.chart_named(slug, stale_ok=True)
         if chart is None:
             raise Http404(f"no chart {slug!r}")
         self.chart = chart
         self.csv_name = f"findings-{slug}"
 
     def context(self) -> dict[str, Any]:
-        return {"chart": self.chart, "sources": _sources([self.chart]), "title": self.chart.title}
+        return {
+            "chart": self.chart,
+            "sources": _sources([self.chart]),
+            "title": self.chart.title,
+            "table_rows": dashboard.PAGE_ROWS,
+        }
 
     def json_data(self) -> Any:
         return chart_json(self.chart)

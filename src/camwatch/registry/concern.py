@@ -187,6 +187,58 @@ def vendors_of_concern(
     return {verdict.vendor: verdict for verdict in verdicts if verdict.of_concern}
 
 
+@dataclass(frozen=True)
+class Period:
+    """Days from `start` up to but not including `end`; None is open-ended."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and (
+            (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+        )
+
+
+def _turning_points(facts: Mapping[str, VendorFacts]) -> list[dt.date]:
+    """Every day on which some verdict may change: when a fact starts or stops applying."""
+    days: set[dt.date] = set()
+    for vendor in facts.values():
+        for restriction in vendor.restrictions:
+            days.add(restriction.effective)
+            if restriction.ended is not None and restriction.ended < dt.date.max:
+                days.add(restriction.ended + dt.timedelta(days=1))
+        days.update(fact.as_of for fact in vendor.ownership if fact.as_of is not None)
+        for relation in vendor.relations:
+            if relation.start is not None:
+                days.add(relation.start)
+            if relation.end is not None and relation.end < dt.date.max:
+                days.add(relation.end + dt.timedelta(days=1))
+    return sorted(days - {dt.date.min})
+
+
+def concern_periods(
+    policy: Policy, vendor: str, facts: Mapping[str, VendorFacts]
+) -> tuple[Period, ...]:
+    """The days on which the policy finds the vendor of concern, as periods: verdicts only
+    change on the days facts start or stop applying, so one evaluation per such day
+    answers every date, and a database can test a holding's date against a few ranges."""
+    points = _turning_points(facts)
+    periods: list[Period] = []
+    open_since: dt.date | None = None
+    concerned = False
+    for start, day in zip([None, *points], [dt.date.min, *points], strict=True):
+        now = evaluate(policy, vendor, facts, day).of_concern
+        if now and not concerned:
+            open_since = start
+        elif concerned and not now:
+            periods.append(Period(open_since, day))
+        concerned = now
+    if concerned:
+        periods.append(Period(open_since, None))
+    return tuple(periods)
+
+
 def _collect(
     policy: Policy,
     slug: str,

@@ -17,20 +17,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 LOWER_BOUND_QUALIFIERS = frozenset({"at_least", "more_than"})
 UPPER_BOUND_QUALIFIERS = frozenset({"at_most"})
 APPROXIMATE_QUALIFIERS = frozenset({"approximately"})
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
+    """A plain tuple: the whole-registry passes make a million of them."""
+
     body: Hashable
     vendor: Hashable  # a vendor's slug, or a tuple of candidate slugs
     device_type: str | None
     scope_kind: str
     as_of: dt.date
-    count: int | None
+    count: int | None  # type: ignore[assignment]  # a field, shadowing tuple.count()
     qualifier: str
     holding: str
     precision: str = "day"
@@ -70,28 +72,37 @@ def standing(facts: Iterable[Fact]) -> list[Fact]:
             for zero in zeros.get((fact.body, fact.vendor), ())
         )
 
+    if not zeros:
+        return [fact for fact in facts if fact.count != 0]
     return [fact for fact in facts if fact.count != 0 and not retired(fact)]
 
 
-def _latest_figure(facts: list[Fact]) -> list[Fact]:
-    latest = max(fact.as_of for fact in facts)
-    on_date = [fact for fact in facts if fact.as_of == latest]
-    whole = [fact for fact in on_date if fact.scope_kind == "whole_body"]
-    if whole:
-        return [max(whole, key=lambda fact: fact.count or 0)]
-    return on_date
+def _latest_figures(facts: Iterable[Fact]) -> dict[Hashable, list[Fact]]:
+    """For each body, the facts its figure is made of: per device type, the latest date
+    with a count, and on that date the largest whole-body total or else every part."""
+    on_latest: dict[tuple[Hashable, str | None], tuple[dt.date, list[Fact]]] = {}
+    for fact in facts:
+        if fact.count is None:
+            continue
+        series = (fact.body, fact.device_type)
+        current = on_latest.get(series)
+        if current is None or fact.as_of > current[0]:
+            on_latest[series] = (fact.as_of, [fact])
+        elif fact.as_of == current[0]:
+            current[1].append(fact)
+    chosen: dict[Hashable, list[Fact]] = defaultdict(list)
+    for (body, _device_type), (_day, on_date) in on_latest.items():
+        if len(on_date) == 1:
+            chosen[body].append(on_date[0])
+            continue
+        whole = [fact for fact in on_date if fact.scope_kind == "whole_body"]
+        chosen[body].extend([max(whole, key=lambda fact: fact.count or 0)] if whole else on_date)
+    return chosen
 
 
 def estates(facts: Iterable[Fact]) -> list[Estate]:
     """One estate per body from its counted facts, largest first."""
-    by_series: dict[tuple[Hashable, str | None], list[Fact]] = defaultdict(list)
-    for fact in facts:
-        if fact.count is not None:
-            by_series[(fact.body, fact.device_type)].append(fact)
-    chosen: dict[Hashable, list[Fact]] = defaultdict(list)
-    for (body, _device_type), series in by_series.items():
-        chosen[body].extend(_latest_figure(series))
-    found = [_estate(body, used) for body, used in chosen.items()]
+    found = [_estate(body, used) for body, used in _latest_figures(facts).items()]
     return sorted(
         (estate for estate in found if estate.count),
         key=lambda estate: (-estate.count, str(estate.body)),
@@ -99,6 +110,19 @@ def estates(facts: Iterable[Fact]) -> list[Estate]:
 
 
 def _estate(body: Hashable, used: list[Fact]) -> Estate:
+    if len(used) == 1:
+        (only,) = used
+        qualifier = only.qualifier
+        return Estate(
+            body=body,
+            count=only.count or 0,
+            lower_bound=qualifier in LOWER_BOUND_QUALIFIERS,
+            upper_bound=qualifier in UPPER_BOUND_QUALIFIERS,
+            approximate=qualifier in APPROXIMATE_QUALIFIERS,
+            as_of=only.as_of,
+            as_of_precision=only.precision,
+            holdings=(only.holding,),
+        )
     latest = max(used, key=lambda fact: fact.as_of)
     qualifiers = {fact.qualifier for fact in used}
     return Estate(

@@ -13,8 +13,10 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from camwatch.registry import models as m
+from camwatch.registry.concern import Verdict
+from camwatch.registry.headlines import concern_bodies
 from camwatch.registry.textsearch import words
-from camwatch.registry.verdicts import ConcernIndex, bodies_with_concern_equipment
+from camwatch.registry.verdicts import ConcernIndex
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 
@@ -73,7 +75,7 @@ class BodyFilters:
         if self.vendor:
             bodies = bodies.holding_from([self.vendor])  # type: ignore[attr-defined]
         if self.concern:
-            bodies = bodies.filter(pk__in=bodies_with_concern_equipment(ConcernIndex.for_site()))
+            bodies = bodies.filter(pk__in=concern_bodies())
         if self.q:
             bodies = bodies.search(self.q, settings.CAMWATCH_MAX_SEARCH_TERMS)  # type: ignore[attr-defined]
         return bodies
@@ -89,6 +91,66 @@ class BodyFilters:
             "concern": self.concern,
             "include_ended": self.include_ended,
         }
+
+
+@dataclass
+class VendorFilters:
+    """Vendors are few: the filters apply to the list in Python."""
+
+    q: str = ""
+    role: str = ""
+    country: str = ""
+    made_by: str = ""
+    concern: str = ""  # "1" of concern under the site's policy, "0" not
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> VendorFilters:
+        errors: list[str] = []
+        slugs = set(m.Vendor.objects.values_list("slug", flat=True))
+        countries = set(m.Vendor.objects.exclude(country="").values_list("country", flat=True))
+        return cls(
+            q=query.get("q", "").strip()[:200],
+            role=_choice(query, "role", set(m.VendorRole.values), errors),
+            country=_choice(query, "country", countries, errors),
+            made_by=_choice(query, "made_by", slugs, errors),
+            concern=_choice(query, "concern", {"0", "1"}, errors),
+            errors=errors,
+        )
+
+    def apply(self, vendors: list[m.Vendor], of_concern: set[str]) -> list[m.Vendor]:
+        terms = words(self.q)
+        return [
+            vendor
+            for vendor in vendors
+            if (not self.role or vendor.role == self.role)
+            and (not self.country or vendor.country == self.country)
+            and (
+                not self.made_by or self.made_by in {r.target.slug for r in vendor.relations.all()}
+            )
+            and (not self.concern or (vendor.slug in of_concern) == (self.concern == "1"))
+            and all(term in _vendor_words(vendor) for term in terms)
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "q": self.q,
+            "role": self.role,
+            "country": self.country,
+            "made_by": self.made_by,
+            "concern": self.concern,
+        }
+
+
+def vendors_and_verdicts(index: ConcernIndex) -> tuple[list[m.Vendor], dict[str, Verdict]]:
+    """Every vendor, by name, and the site policy's verdict on each today."""
+    everyone = list(m.Vendor.objects.order_by("name").prefetch_related("relations__target"))
+    return everyone, {vendor.slug: index.verdict(vendor.slug) for vendor in everyone}
+
+
+def _vendor_words(vendor: m.Vendor) -> set[str]:
+    names = [vendor.name, vendor.legal_name, vendor.slug, *vendor.aliases]
+    return {word for name in names for word in words(str(name))}
 
 
 @dataclass
@@ -131,8 +193,7 @@ class HoldingFilters:
         if self.body:
             holdings = holdings.filter(body__slug=self.body)
         if self.concern:
-            flagged = ConcernIndex.for_site().concern_holdings(holdings.with_related())  # type: ignore[attr-defined]
-            holdings = holdings.filter(pk__in=[holding.pk for holding in flagged])
+            holdings = ConcernIndex.for_site().holdings_of_concern(holdings)
         return holdings
 
     def as_dict(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, Q, Sum, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from camwatch.registry.textsearch import query_terms, words
 
@@ -58,20 +58,24 @@ class HoldingQuerySet(_Base):
 
         "Hikvision or Dahua, we cannot say which" belongs to {Hikvision, Dahua} but
         not to Hikvision alone: a candidate holding counts only where every
-        candidate is in the set. Both tests are single passes in SQL (the candidates
-        grouped once, not checked row by row), so they stay cheap on a large registry.
+        candidate is in the set. The vendors are resolved to ids first and the
+        candidates are only looked up for holdings without a vendor, so the database can
+        keep to the narrowest index (an investigation's holdings, say) however large the
+        registry.
         """
-        vendors = apps.get_model("registry", "Vendor").objects.filter(slug__in=vendor_slugs)
-        candidates = self.model.vendor_candidates.through.objects.values("holding_id")
-        all_inside = (
-            candidates.annotate(
-                outside=Sum(Case(When(vendor__slug__in=vendor_slugs, then=0), default=1))
-            )
-            .filter(outside=0)
-            .values("holding_id")
+        vendor_ids = list(
+            apps.get_model("registry", "Vendor")
+            .objects.filter(slug__in=vendor_slugs)
+            .values_list("pk", flat=True)
         )
+        candidates = self.model.vendor_candidates.through.objects.filter(holding_id=OuterRef("pk"))
         return self.filter(
-            Q(vendor_id__in=vendors.values("pk")) | Q(vendor__isnull=True, pk__in=all_inside)
+            Q(vendor_id__in=vendor_ids)
+            | (
+                Q(vendor__isnull=True)
+                & Exists(candidates)
+                & ~Exists(candidates.exclude(vendor_id__in=vendor_ids))
+            )
         )
 
     def with_related(self) -> HoldingQuerySet:

@@ -8,13 +8,14 @@ holding's date?".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from camwatch.registry import concern, estates
+from camwatch.registry import concern
 from camwatch.registry.models import ConcernPolicy, Holding, Vendor
 
 
@@ -82,6 +83,7 @@ class ConcernIndex:
     policy: concern.Policy
     facts: dict[str, concern.VendorFacts]
     _cache: dict[tuple[str, dt.date], concern.Verdict] = field(default_factory=dict)
+    _periods: dict[str, tuple[concern.Period, ...]] | None = None
 
     @classmethod
     def for_site(cls) -> ConcernIndex:
@@ -93,6 +95,46 @@ class ConcernIndex:
         if key not in self._cache:
             self._cache[key] = concern.evaluate(self.policy, vendor_slug, self.facts, day)
         return self._cache[key]
+
+    def periods(self) -> dict[str, tuple[concern.Period, ...]]:
+        """For each vendor of concern on some day, the days it is (concern.concern_periods)."""
+        if self._periods is None:
+            found = {
+                slug: concern.concern_periods(self.policy, slug, self.facts) for slug in self.facts
+            }
+            self._periods = {slug: periods for slug, periods in found.items() if periods}
+        return self._periods
+
+    def dated_vendor_q(self, vendor: str = "vendor_id", day: str = "as_of") -> Q:
+        """A filter for rows whose vendor is of concern on the row's date, in SQL: a few
+        date ranges per vendor, vendors with the same ranges together."""
+        ids = dict(Vendor.objects.values_list("slug", "pk"))
+        by_periods: dict[tuple[concern.Period, ...], list[int]] = defaultdict(list)
+        for slug, periods in self.periods().items():
+            if slug in ids:
+                by_periods[periods].append(ids[slug])
+        matched = Q(pk__in=[])
+        for periods, vendor_ids in by_periods.items():
+            for period in periods:
+                bounds = Q(**{f"{vendor}__in": sorted(vendor_ids)})
+                if period.start is not None:
+                    bounds &= Q(**{f"{day}__gte": period.start})
+                if period.end is not None:
+                    bounds &= Q(**{f"{day}__lt": period.end})
+                matched |= bounds
+        return matched
+
+    def holdings_of_concern(self, holdings: QuerySet[Holding]) -> QuerySet[Holding]:
+        """holding_of_concern() as a filter: equipment there (not a disclosed zero, not only a
+        plan) whose vendor, or every one of its candidate vendors, is of concern on its date."""
+        candidates = Holding.vendor_candidates.through.objects.filter(holding_id=OuterRef("pk"))
+        unconcerned = candidates.exclude(self.dated_vendor_q(day="holding__as_of"))
+        by_candidates = Q(vendor__isnull=True) & Exists(candidates) & ~Exists(unconcerned)
+        return (
+            holdings.exclude(count=0)
+            .exclude(status="planned")
+            .filter(self.dated_vendor_q() | by_candidates)
+        )
 
     def vendors_of_concern(self, holding: Holding) -> bool:
         """True when every vendor the holding may be from is of concern on its date."""
@@ -110,35 +152,3 @@ class ConcernIndex:
         if holding.vendor_id:
             return [holding.vendor.slug]
         return [vendor.slug for vendor in holding.vendor_candidates.all()]
-
-    def concern_holdings(self, holdings: Iterable[Holding]) -> list[Holding]:
-        return [holding for holding in holdings if self.holding_of_concern(holding)]
-
-    def standing_facts(self, holdings: Iterable[Holding]) -> list[estates.Fact]:
-        """Facts of concern that no later disclosure of none has retired (estates.py)."""
-        facts = [
-            _fact(holding)
-            for holding in holdings
-            if holding.status != "planned" and self.vendors_of_concern(holding)
-        ]
-        return estates.standing(facts)
-
-
-def _fact(holding: Holding) -> estates.Fact:
-    slugs = ConcernIndex.vendor_slugs(holding)
-    return estates.Fact(
-        body=holding.body_id,
-        vendor=slugs[0] if holding.vendor_id else tuple(sorted(slugs)),
-        device_type=holding.device_type.slug if holding.device_type_id else None,
-        scope_kind=holding.scope_kind,
-        as_of=holding.as_of,
-        count=holding.count,
-        qualifier=holding.count_qualifier,
-        holding=holding.key,
-        precision=holding.as_of_precision or "day",
-    )
-
-
-def bodies_with_concern_equipment(index: ConcernIndex) -> set[int]:
-    """Ids of bodies that have or had equipment of concern by their latest disclosures."""
-    return {fact.body for fact in index.standing_facts(Holding.objects.with_related())}  # type: ignore[misc]

@@ -21,6 +21,7 @@ from camwatch.registry.models.investigations import (
     Outcome,
     SurveyLocation,
 )
+from camwatch.registry.models.snapshots import Revision, Snapshot, SnapshotBody
 from camwatch.registry.models.sources import Source, SourceKind
 from camwatch.registry.models.vendors import (
     ConcernPolicy,
@@ -59,7 +60,10 @@ __all__ = [
     "PublicBody",
     "RelationKind",
     "Restriction",
+    "Revision",
     "ScopeKind",
+    "Snapshot",
+    "SnapshotBody",
     "Source",
     "SourceKind",
     "SurveyLocation",

@@ -8,7 +8,6 @@ from typing import Any
 from camwatch.registry import headlines
 from camwatch.registry import models as m
 from camwatch.registry.dates import render
-from camwatch.registry.verdicts import ConcernIndex
 from camwatch.web.formats import FormatView
 
 
@@ -17,7 +16,7 @@ class HomeView(FormatView):
     csv_name = "headline-figures"
 
     def load(self, **kwargs: Any) -> None:
-        self.headlines = headlines.compute(ConcernIndex.for_site())
+        self.headlines = headlines.compute()
 
     def context(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from camwatch.registry import concern, rows
 from camwatch.registry import models as m
 from camwatch.registry.dates import render
+from camwatch.registry.facets import vendor_facets
+from camwatch.registry.filters import VendorFilters, vendors_and_verdicts
 from camwatch.registry.verdicts import ConcernIndex, policy_named
 from camwatch.web.formats import FormatView
 
@@ -45,32 +47,52 @@ class VendorListView(FormatView):
 
     def load(self, **kwargs: Any) -> None:
         self.index = ConcernIndex.for_site()
-        self.vendors = list(
-            m.Vendor.objects.annotate(holding_count=Count("holdings"))
-            .order_by("name")
-            .prefetch_related("relations__target")
+        self.filters = VendorFilters.from_query(self.request.GET)
+        everyone, self.verdicts = vendors_and_verdicts(self.index)
+        self.of_concern = {slug for slug, verdict in self.verdicts.items() if verdict.of_concern}
+        self.vendors = self.filters.apply(everyone, self.of_concern)
+        self.holding_counts = dict(
+            m.Holding.objects.filter(vendor__in=[vendor.pk for vendor in self.vendors])
+            .values_list("vendor")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        self.verdicts = {vendor.slug: self.index.verdict(vendor.slug) for vendor in self.vendors}
+
+    def facets(self) -> list[Any]:
+        return vendor_facets(self.vendors, self.of_concern, self.request.path, self.request.GET)
 
     def row(self, vendor: m.Vendor) -> dict[str, Any]:
         verdict = self.verdicts[vendor.slug]
         return {
             **rows.vendor_row(vendor, self.request),
             "made_by": [made_by(relation) for relation in vendor.relations.all()],
-            "holdings": vendor.holding_count,  # type: ignore[attr-defined]
+            "holdings": self.holding_counts.get(vendor.pk, 0),
             "of_concern": verdict.of_concern,
             "policy": self.index.policy.slug,
         }
 
     def context(self) -> dict[str, Any]:
         return {
-            "vendors": [(vendor, self.verdicts[vendor.slug]) for vendor in self.vendors],
+            "vendors": [
+                (vendor, self.verdicts[vendor.slug], self.holding_counts.get(vendor.pk, 0))
+                for vendor in self.vendors
+            ],
             "policy": self.index.policy,
+            "filters": self.filters,
+            "facets": self.facets(),
+            "roles": m.VendorRole.choices,
             "title": "Vendors",
         }
 
     def json_data(self) -> Any:
-        return {"policy": self.index.policy.slug, "results": [self.row(v) for v in self.vendors]}
+        return {
+            "policy": self.index.policy.slug,
+            "filters": self.filters.as_dict(),
+            "errors": self.filters.errors,
+            "facets": [facet.as_dict() for facet in self.facets()],
+            "count": len(self.vendors),
+            "results": [self.row(v) for v in self.vendors],
+        }
 
     def csv_rows(self) -> Iterable[Mapping[str, Any]]:
         return (self.row(vendor) for vendor in self.vendors)
