@@ -28,3 +28,10 @@ def test_search_and_json_fields_on_postgresql(client: Client) -> None:
     data = json.loads(client.get("/bodies.json", {"q": "Hammersmith & Fulham"}).content)
     assert data["results"][0]["slug"] == "hammersmith-and-fulham"
     assert m.PublicBody.objects.filter(aliases__contains=["Hammersmith and Fulham"]).exists()
+
+
+def test_jit_is_off_unless_asked_for() -> None:
+    """CAMWATCH_POSTGRES_JIT is unset in the tests, so the connection runs without JIT."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -17,7 +17,9 @@ PROBE = (
     "print(json.dumps({'debug': settings.DEBUG, 'db': str(settings.DATABASES['default']['NAME']), "
     "'engine': settings.DATABASES['default']['ENGINE'], 'hosts': settings.ALLOWED_HOSTS, "
     "'key': settings.SECRET_KEY, 'hsts': settings.SECURE_HSTS_SECONDS, "
-    "'secure_cookie': settings.SESSION_COOKIE_SECURE, 'policy': settings.CAMWATCH_CONCERN_POLICY}))"
+    "'secure_cookie': settings.SESSION_COOKIE_SECURE, 'policy': settings.CAMWATCH_CONCERN_POLICY, "
+    "'db_options': settings.DATABASES['default'].get('OPTIONS', {}), "
+    "'request_line': settings.CAMWATCH_MAX_REQUEST_LINE}))"
 )
 
 
@@ -73,7 +75,33 @@ def test_environment_overrides(tmp_path: Path) -> None:
     assert values["hsts"] == 31536000
     assert values["secure_cookie"] is True
     assert values["policy"] == "ndaa-889"
+    assert values["db_options"] == {"options": "-c jit=off"}
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_postgres_options_are_kept_and_jit_can_be_asked_for(tmp_path: Path) -> None:
+    url = "postgres://u@db.example:5432/camwatch?options=-c%20statement_timeout%3D5000"
+    base = {"CAMWATCH_DATA_DIR": str(tmp_path), "DATABASE_URL": url}
+    off = settings_with(base)["db_options"]
+    assert off == {"options": "-c statement_timeout=5000 -c jit=off"}
+    on = settings_with({**base, "CAMWATCH_POSTGRES_JIT": "1"})["db_options"]
+    assert on == {"options": "-c statement_timeout=5000"}
+
+
+def test_request_line_limit_is_bounded(tmp_path: Path) -> None:
+    base = {"CAMWATCH_DATA_DIR": str(tmp_path)}
+    assert settings_with(base)["request_line"] == 4094
+    assert settings_with({**base, "CAMWATCH_MAX_REQUEST_LINE": "8190"})["request_line"] == 8190
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "camwatch.web.settings",
+             **base, "CAMWATCH_MAX_REQUEST_LINE": "9000"},
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert "CAMWATCH_MAX_REQUEST_LINE=9000 is above the maximum of 8190" in done.stderr
 
 
 def test_parsers(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,26 @@ from camwatch.registry.filters import (
 from camwatch.registry.verdicts import ConcernIndex, policy_named
 from camwatch.registry.views.vendors import verdict_dict
 
-api = NinjaAPI(
+
+class CamwatchAPI(NinjaAPI):
+    """The API, whose schema also documents what the HTTP server in front of it answers."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault("414", URI_TOO_LONG)
+        return schema
+
+
+# gunicorn refuses a request line over CAMWATCH_MAX_REQUEST_LINE bytes before Django sees it.
+URI_TOO_LONG = {
+    "description": "The request line (address and query) is longer than the server accepts "
+    "(CAMWATCH_MAX_REQUEST_LINE bytes).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+api = CamwatchAPI(
     title="camwatch API",
     version="1",
     description=(

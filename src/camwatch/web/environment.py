@@ -32,7 +32,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigurationError(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
 
 
-def env_int(name: str, default: int, minimum: int = 0) -> int:
+def env_int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -42,6 +42,8 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
         raise ConfigurationError(f"{name}={raw!r} is not a whole number") from error
     if value < minimum:
         raise ConfigurationError(f"{name}={value} is below the minimum of {minimum}")
+    if maximum is not None and value > maximum:
+        raise ConfigurationError(f"{name}={value} is above the maximum of {maximum}")
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from gunicorn.app.base import BaseApplication
 from gunicorn.config import KNOWN_SETTINGS
 
@@ -35,6 +36,7 @@ def run(host: str, port: int, workers: int, reload: bool = False) -> None:
             "accesslog": "-",
             "timeout": 60,
             "graceful_timeout": 10,
+            "limit_request_line": settings.CAMWATCH_MAX_REQUEST_LINE,
             # camwatch does not use gunicorn's control socket; without this, every
             # instance would share one socket file in the user's home directory.
             **({"control_socket_disable": True} if "control_socket_disable" in _SETTINGS else {}),
