@@ -155,3 +155,35 @@ def test_cli_reproduce_text_and_filter() -> None:
     )
     bad = CliRunner().invoke(main, ["findings", "reproduce", "--investigation", "nope"])
     assert bad.exit_code == 2
+
+
+def test_series_checks_group_unknown_vendors_and_types_and_read_in_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records with no vendor or device type form a series of their own (SQL groups
+    NULLs together, and so must the matching in Python), and reading the crowded series
+    in chunks of bodies finds what one read finds."""
+    from camwatch.findings import checks
+
+    day = dt.date(2024, 5, 1)
+    unknown = PublicBodyFactory(slug="unknown-vendor")
+    HoldingFactory(body=unknown, vendor=None, device_type=None, count=5, as_of=day, key="u-5")
+    HoldingFactory(body=unknown, vendor=None, device_type=None, count=7, as_of=day, key="u-7")
+    towns = PublicBodyFactory(slug="by-towns")
+    vendor = m.Vendor.objects.get(slug="dahua")
+    HoldingFactory(body=towns, vendor=vendor, count=8, as_of=day, key="t-total")
+    for town, count in (("North", 3), ("South", 4)):
+        HoldingFactory(
+            body=towns, vendor=vendor, count=count, as_of=day, key=f"t-{town}",
+            scope_kind="town", scope_name=town,
+        )  # fmt: skip
+    whole = checks.series_checks()
+    monkeypatch.setattr(checks, "_CHUNK", 1)
+    assert checks.series_checks() == whole
+    clash = [f for f in whole["totals-disagree"] if f.records[0].key == "unknown-vendor"]
+    assert len(clash) == 1
+    assert [r.key for r in clash[0].records] == ["unknown-vendor", "u-5", "u-7"]
+    (parts,) = [f for f in whole["parts-do-not-sum"] if f.records[0].key == "by-towns"]
+    assert "the stated total is 8 but its 2 disclosed parts add up to 7" in parts.message
+    assert whole["parts-do-not-sum"] == checks.parts_and_totals()
+    assert whole["totals-disagree"] == checks.conflicting_totals()

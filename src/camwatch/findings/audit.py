@@ -18,13 +18,13 @@ from typing import Any
 
 from django.db import connection, connections
 
-from camwatch.findings.checks import CHECKS, Finding, warm_up
+from camwatch.findings.checks import CHECKS, Finding, series_checks, warm_up
 from camwatch.findings.reproduce import Reproduction, reproduce
 from camwatch.registry import models as m
 
-# The checks that group every holding go first, so that no worker is left with a long
-# pass at the end while the other idles.
-SLOW_CHECKS = ("totals-disagree", "same-devices-twice", "parts-do-not-sum")
+# The checks that read many holdings go first, so that no worker is left with a long pass
+# at the end while the other idles. The two series checks share one grouping pass.
+SERIES_CHECKS = ("parts-do-not-sum", "totals-disagree")
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,13 @@ def _tasks() -> tuple[list[int], dict[str, Callable[[], Any]]]:
     # In the claims' own order (by investigation, as Claim.Meta.ordering puts them).
     with_claims = m.Investigation.objects.filter(pk__in=m.Claim.objects.values("investigation"))
     investigations = list(with_claims.values_list("pk", flat=True))
-    tasks: dict[str, Callable[[], Any]] = {name: CHECKS[name] for name in SLOW_CHECKS}
+    tasks: dict[str, Callable[[], Any]] = {
+        "series": series_checks,
+        "same-devices-twice": CHECKS["same-devices-twice"],
+    }
     tasks.update({f"claims-{pk}": partial(claims_of, pk) for pk in investigations})
-    tasks.update({name: task for name, task in CHECKS.items() if name not in tasks})
+    done = {*SERIES_CHECKS, *tasks}
+    tasks.update({name: task for name, task in CHECKS.items() if name not in done})
     return investigations, tasks
 
 
@@ -70,6 +74,7 @@ def audit(workers: int = 2) -> Audit:
     however many workers ran them."""
     investigations, tasks = _tasks()
     results = _run(tasks, workers)
+    results.update(results.pop("series"))
     return Audit(
         claims=[item for pk in investigations for item in results[f"claims-{pk}"]],
         findings=[finding for name in CHECKS for finding in results[name]],

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.urls import reverse
 
 from camwatch.findings.arithmetic import Fit, check_percent, numerators_for, plain
@@ -68,30 +68,24 @@ def _claim(key: str, investigation: str) -> Record:
     return Record("claim", key, f"{page}#claim-{key}")
 
 
-# -- parts that do not sum to a stated total ------------------------------------------------
+# -- several records of one series: the raw material of two checks -----------------------
 
+# A series is one body's count of one vendor's devices of one type on one date. Parts that
+# do not add up to their total, and totals that disagree, both need two or more counted
+# records in a series; grouping every holding once (along an index) finds the few such
+# series, and only their records are fetched.
 _SERIES = ("body_id", "vendor_id", "device_type_id", "as_of")
-# Totals beside the sum of their parts, joined in the database: one pass however large.
-# The null-safe comparison is spelled per database so that SQLite can use its indexes.
-_PARTS_SQL = """
-SELECT t.key, t.count, p.total, p.n, t.body_id, t.vendor_id, t.device_type_id, t.as_of
-FROM registry_holding t
-JOIN (
-    SELECT body_id, vendor_id, device_type_id, as_of, SUM(count) AS total, COUNT(*) AS n
-    FROM registry_holding
-    WHERE scope_kind IN ('town', 'site', 'system') AND count IS NOT NULL
-    GROUP BY body_id, vendor_id, device_type_id, as_of
-) p ON t.body_id = p.body_id AND t.as_of = p.as_of
-   AND t.vendor_id {same} p.vendor_id AND t.device_type_id {same} p.device_type_id
-WHERE t.scope_kind = 'whole_body' AND t.count IS NOT NULL AND t.count <> p.total
+_CROWDED_SERIES_SQL = """
+SELECT body_id, vendor_id, device_type_id, as_of
+FROM registry_holding
+WHERE count IS NOT NULL
+GROUP BY body_id, vendor_id, device_type_id, as_of
+HAVING COUNT(*) > 1
 """
+_CHUNK = 5_000  # bodies per query, well inside every database's limit on parameters
 
-
-def _null_safe_equals() -> str:
-    return "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
-
-
-_HOLDING_FIELDS = (
+# The columns _SERIES_ROWS_SQL reads, in its order; _Names adds what they point to.
+_ROW_FIELDS = (
     "key",
     "count",
     "scope_kind",
@@ -100,20 +94,77 @@ _HOLDING_FIELDS = (
     "vendor_id",
     "device_type_id",
     "scope_name",
-    "body__slug",
-    "body__name",
-    "vendor__name",
-    "device_type__label",
-    "device_type__plural",
+    "id",
 )
 
+Series = dict[tuple[Any, ...], list[dict[str, Any]]]
 
-def _holdings_of(bodies: set[int]) -> list[dict[str, Any]]:
-    """The counted holdings of some bodies, as plain rows (no model instances)."""
-    return list(
-        m.Holding.objects.filter(body_id__in=bodies, count__isnull=False)
-        .values(*_HOLDING_FIELDS)
-        .order_by("key")
+
+def _chunks(items: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+_SERIES_ROWS_SQL = """
+SELECT key, count, scope_kind, as_of, body_id, vendor_id, device_type_id, scope_name, id
+FROM registry_holding
+WHERE count IS NOT NULL AND body_id IN ({marks})
+"""
+
+
+def crowded_series() -> Series:
+    """Every counted record of each series that has more than one, by series, each
+    series' records in key order. Rows stay tuples until they are known to be wanted."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CROWDED_SERIES_SQL)
+        wanted = {(b, v, d, _as_date(a)) for b, v, d, a in cursor.fetchall()}
+        bodies = sorted({series[0] for series in wanted})
+        found: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        for chunk in _chunks(bodies):
+            cursor.execute(_SERIES_ROWS_SQL.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+            for row in cursor.fetchall():
+                series = (row[4], row[5], row[6], _as_date(row[3]))
+                if series in wanted:
+                    found[series].append(row)
+    names = _names(bodies)
+    result: Series = {}
+    for series, rows in sorted(found.items(), key=lambda item: min(r[0] for r in item[1])):
+        result[series] = sorted((names.holding(row) for row in rows), key=lambda r: r["key"])
+    return result
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What a finding's message calls a body, a vendor and a device type."""
+
+    bodies: dict[int, tuple[str, str]]
+    vendors: dict[int, str]
+    types: dict[int, tuple[str, str]]
+
+    def holding(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        found = dict(zip(_ROW_FIELDS, row, strict=True))
+        found["as_of"] = _as_date(found["as_of"])
+        found["body__slug"], found["body__name"] = self.bodies[found["body_id"]]
+        found["vendor__name"] = self.vendors.get(found["vendor_id"])
+        label, plural = self.types.get(found["device_type_id"], (None, None))
+        found["device_type__label"], found["device_type__plural"] = label, plural
+        return found
+
+
+def _names(bodies: list[int]) -> _Names:
+    return _Names(
+        bodies={
+            pk: (slug, name)
+            for chunk in _chunks(bodies)
+            for pk, slug, name in m.PublicBody.objects.filter(pk__in=chunk).values_list(
+                "pk", "slug", "name"
+            )
+        },
+        vendors=dict(m.Vendor.objects.values_list("pk", "name")),
+        types={
+            pk: (label, plural)
+            for pk, label, plural in m.DeviceType.objects.values_list("pk", "label", "plural")
+        },
     )
 
 
@@ -123,34 +174,40 @@ def _what(row: dict[str, Any]) -> str:
     return " ".join(filter(None, [row["vendor__name"] or "", kinds]))
 
 
-def parts_and_totals() -> list[Finding]:
+def _as_date(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# -- parts that do not sum to a stated total ------------------------------------------------
+
+
+def parts_and_totals(series: Series | None = None) -> list[Finding]:
     """A whole-body total beside parts (towns, sites, systems) of the same body, vendor,
     device type and date that add up to something else."""
-    with connection.cursor() as cursor:
-        cursor.execute(_PARTS_SQL.format(same=_null_safe_equals()))
-        clashes = cursor.fetchall()
-    if not clashes:
-        return []
-    by_series: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in _holdings_of({clash[4] for clash in clashes}):
-        by_series[tuple(row[k] for k in _SERIES)].append(row)
     found = []
-    for key, _total, parts_total, n, *series in clashes:
-        members = by_series[(*series[:3], _as_date(series[3]))]
-        total = next(row for row in members if row["key"] == key)
-        parts = [row for row in members if row["scope_kind"] in PART_SCOPES]
-        message = (
-            f"{total['body__name']}, {_what(total)}, as of {total['as_of']}: the stated total "
-            f"is {total['count']:,} but its {n} disclosed parts add up to {parts_total:,}."
-        )
-        slug = total["body__slug"]
-        records = (_body(slug), _holding(key, slug), *(_holding(p["key"], slug) for p in parts))
-        found.append(Finding("parts-do-not-sum", message, records))
+    for records in (crowded_series() if series is None else series).values():
+        parts = [row for row in records if row["scope_kind"] in PART_SCOPES]
+        if not parts:
+            continue
+        parts_total = sum(row["count"] for row in parts)
+        for total in records:
+            if total["scope_kind"] == "whole_body" and total["count"] != parts_total:
+                found.append(_parts_finding(total, parts, parts_total))
     return found
 
 
-def _as_date(value: Any) -> Any:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+def _parts_finding(total: dict[str, Any], parts: list[dict[str, Any]], parts_total: int) -> Finding:
+    message = (
+        f"{total['body__name']}, {_what(total)}, as of {total['as_of']}: the stated total "
+        f"is {total['count']:,} but its {len(parts)} disclosed parts add up to {parts_total:,}."
+    )
+    slug = total["body__slug"]
+    records = (
+        _body(slug),
+        _holding(total["key"], slug),
+        *(_holding(p["key"], slug) for p in parts),
+    )
+    return Finding("parts-do-not-sum", message, records)
 
 
 # -- percentages that no whole number can produce -----------------------------------------
@@ -226,23 +283,52 @@ def overlapping_groups() -> list[Finding]:
         members[group].add(member)
     if not members:
         return []
-    involved = set(members) | {member for group in members.values() for member in group}
-    rows = (
-        m.Holding.objects.filter(body_id__in=involved, vendor__isnull=False)
-        .exclude(count=0)
-        .values("body_id", "body__slug", "body__name", "vendor_id", "vendor__name", "as_of__year")
-        .annotate(n=Count("id"), first=Min("key"))
-        .order_by()
-    )
-    by_vendor_year: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_vendor_year[(row["vendor_id"], row["as_of__year"])].append(row)
+    involved = sorted(set(members).union(*members.values()))
+    by_vendor_year = _vendor_years(involved)
     related = _related(members)
     return [
         finding
         for group_rows in by_vendor_year.values()
         for finding in _overlaps(group_rows, related)
     ]
+
+
+_VENDOR_DATES_SQL = """
+SELECT body_id, vendor_id, as_of, COUNT(*), MIN(key)
+FROM registry_holding
+WHERE vendor_id IS NOT NULL AND (count IS NULL OR count <> 0) AND body_id IN ({marks})
+GROUP BY body_id, vendor_id, as_of
+"""
+
+
+def _vendor_years(bodies: list[int]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """For each vendor and year, each body's holdings of it (not disclosed zeros): how
+    many, and the first by key. Grouped by date in the database and by year here, so that
+    no database computes a year per row; names are looked up for the result only."""
+    years: dict[tuple[int, int, int], list[Any]] = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(bodies):
+            cursor.execute(_VENDOR_DATES_SQL.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+            for body, vendor, as_of, n, first in cursor.fetchall():
+                seen = years.setdefault((vendor, _as_date(as_of).year, body), [0, first])
+                seen[0] += n
+                seen[1] = min(seen[1], first)
+    names = _names(sorted({body for _, _, body in years}))
+    by_vendor_year: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for (vendor, year, body), (n, first) in sorted(years.items()):
+        slug, name = names.bodies[body]
+        by_vendor_year[(vendor, year)].append(
+            {
+                "body_id": body,
+                "body__slug": slug,
+                "body__name": name,
+                "vendor__name": names.vendors[vendor],
+                "as_of__year": year,
+                "n": n,
+                "first": first,
+            }
+        )
+    return by_vendor_year
 
 
 def _related(members: dict[int, set[int]]) -> dict[int, set[int]]:
@@ -262,10 +348,8 @@ def _related(members: dict[int, set[int]]) -> dict[int, set[int]]:
 def _overlaps(rows: list[dict[str, Any]], related: dict[int, set[int]]) -> Iterable[Finding]:
     bodies = {row["body_id"]: row for row in rows}
     seen: set[frozenset[int]] = set()
-    for group, others in related.items():
-        if group not in bodies:
-            continue
-        for other in sorted(others & bodies.keys()):
+    for group in sorted(bodies.keys() & related.keys()):
+        for other in sorted(related[group] & bodies.keys()):
             pair = frozenset((group, other))
             if pair not in seen:
                 seen.add(pair)
@@ -289,45 +373,33 @@ def _overlap_finding(group: dict[str, Any], other: dict[str, Any]) -> Finding:
 
 # -- totals for one body that differ between sources for the same date ---------------------
 
-# Every counted holding in a (body, vendor, device type, date, scope) whose counts differ,
-# found and fetched in one statement: the grouping is the only pass over every holding.
-_CLASHES_SQL = """
-SELECT h.key, h.count, h.scope_kind, h.as_of, h.body_id, h.vendor_id, h.device_type_id,
-       h.scope_name, b.slug, b.name, v.name, d.label, d.plural
-FROM (
-    SELECT body_id, vendor_id, device_type_id, as_of, scope_kind, scope_name
-    FROM registry_holding
-    WHERE count IS NOT NULL
-    GROUP BY body_id, vendor_id, device_type_id, as_of, scope_kind, scope_name
-    HAVING MIN(count) < MAX(count)
-) c
-JOIN registry_holding h ON h.body_id = c.body_id AND h.as_of = c.as_of
-   AND h.vendor_id {same} c.vendor_id AND h.device_type_id {same} c.device_type_id
-   AND h.scope_kind = c.scope_kind AND h.scope_name = c.scope_name
-JOIN registry_publicbody b ON b.id = h.body_id
-LEFT JOIN registry_vendor v ON v.id = h.vendor_id
-LEFT JOIN registry_devicetype d ON d.id = h.device_type_id
-WHERE h.count IS NOT NULL
-ORDER BY h.key
-"""
-_SCOPE = ("body_id", "vendor_id", "device_type_id", "as_of", "scope_kind", "scope_name")
 
-
-def conflicting_totals() -> list[Finding]:
+def conflicting_totals(series: Series | None = None) -> list[Finding]:
     """Two or more counts for the same body, vendor, device type, scope and date."""
-    with connection.cursor() as cursor:
-        cursor.execute(_CLASHES_SQL.format(same=_null_safe_equals()))
-        rows = [dict(zip(_HOLDING_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[tuple(row[k] for k in _SCOPE)].append(row)
+    groups: list[list[dict[str, Any]]] = []
+    for records in (crowded_series() if series is None else series).values():
+        by_scope: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in records:
+            by_scope[(row["scope_kind"], row["scope_name"])].append(row)
+        groups.extend(rows for rows in by_scope.values() if len({r["count"] for r in rows}) > 1)
     cited: dict[str, list[str]] = defaultdict(list)
-    keys = [row["key"] for row in rows]
-    for holding, source in m.HoldingSource.objects.filter(holding__key__in=keys).values_list(
-        "holding__key", "source__key"
-    ):
-        cited[holding].append(source)
-    return [_clash_finding(rows, cited) for rows in groups.values()]
+    ids = [row["id"] for rows in groups for row in rows]
+    for chunk in _chunks(ids):
+        citations = m.HoldingSource.objects.filter(holding_id__in=chunk)
+        for holding, source in citations.values_list("holding__key", "source__key").order_by(
+            "holding__key", "source__key"
+        ):
+            cited[holding].append(source)
+    return [_clash_finding(rows, cited) for rows in groups]
+
+
+def series_checks() -> dict[str, list[Finding]]:
+    """Both checks on series from one grouping pass: what `findings audit` runs."""
+    series = crowded_series()
+    return {
+        "parts-do-not-sum": parts_and_totals(series),
+        "totals-disagree": conflicting_totals(series),
+    }
 
 
 def _clash_finding(rows: list[dict[str, Any]], cited: dict[str, list[str]]) -> Finding:
