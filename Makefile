@@ -59,9 +59,11 @@ test-browser: install assets
 	mkdir -p $(ARTIFACTS)
 	$(TEST_ENV) DATABASE_URL= CAMWATCH_ARTIFACTS=$(ARTIFACTS) $(PYTEST) -m "browser or served"
 
+# BENCH_ARGS: e.g. --no-scale, or --bodies 5000 --holdings 100000 for a quicker run.
+BENCH_ARGS ?=
 bench: install assets
 	mkdir -p benchmarks/results
-	$(TEST_ENV) $(BIN)/python -m benchmarks --output benchmarks/results/latest.json
+	$(TEST_ENV) $(BIN)/python -m benchmarks --output benchmarks/results/latest.json $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules src/camwatch/web/static/camwatch/build $(ARTIFACTS) var

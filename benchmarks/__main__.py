@@ -1,4 +1,10 @@
-"""Run every benchmark against a fresh SQLite database and write the results as JSON."""
+"""Run every benchmark and write the results as JSON.
+
+The page, concern and load benchmarks run in this process against a fresh SQLite database
+holding the bundled dataset. The scale benchmarks (benchmarks/scale.py) run in a process
+of their own per database: SQLite in a scratch file, and PostgreSQL at --postgres-url
+when it answers (its database is dropped and created afresh).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,14 @@ import datetime as dt
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/camwatch_bench"
 
 
 def _setup_django(database: Path) -> None:
@@ -30,34 +41,67 @@ def _setup_django(database: Path) -> None:
     load_data()
 
 
+def _small(runs: int, scratch: Path) -> list[dict[str, Any]]:
+    _setup_django(scratch / "bench.sqlite3")
+    from benchmarks import bench_concern, bench_load, bench_pages
+
+    results = []
+    for module in (bench_pages, bench_concern, bench_load):
+        for result in module.run(runs):
+            print(result.line(), flush=True)
+            results.append(result.as_dict())
+    return results
+
+
+def _reachable(url: str) -> bool:
+    check = [sys.executable, str(REPO / "scripts" / "db-reachable"), url]
+    return subprocess.run(check, check=False, capture_output=True).returncode == 0
+
+
+def _scale(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
+    urls = [f"sqlite:///{scratch / 'scale.sqlite3'}"]
+    if _reachable(args.postgres_url):
+        urls.append(args.postgres_url)
+    else:
+        print(f"PostgreSQL at {args.postgres_url} does not answer: scale benchmarks on SQLite only")
+    reports = []
+    for i, url in enumerate(urls):
+        output = scratch / f"scale-{i}.json"
+        command = [sys.executable, "-m", "benchmarks.scale", "--database-url", url]
+        command += ["--output", str(output), "--bodies", str(args.bodies)]
+        command += ["--holdings", str(args.holdings)]
+        env = {**os.environ, "CAMWATCH_DATA_DIR": str(scratch / f"data-{i}")}
+        env.pop("DATABASE_URL", None)
+        subprocess.run(command, check=True, cwd=REPO, env=env)
+        reports.append(json.loads(output.read_text()))
+    return reports
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)
+    )
+    parser.add_argument("--bodies", type=int, default=50_000)
+    parser.add_argument("--holdings", type=int, default=1_000_000)
+    parser.add_argument("--no-scale", action="store_true", help="skip the scale benchmarks")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        _setup_django(Path(scratch) / "bench.sqlite3")
-        import django
+        results = _small(args.runs, Path(scratch))
+        scale = [] if args.no_scale else _scale(args, Path(scratch))
+    import django
 
-        from benchmarks import bench_concern, bench_load, bench_pages
-
-        results = []
-        for module in (bench_pages, bench_concern, bench_load):
-            for result in module.run(args.runs):
-                baseline = f"{result.baseline_name}: {result.baseline_value} {result.unit}"
-                print(
-                    f"{result.name}: {result.value} {result.unit} ({result.ratio:.2f}x {baseline})"
-                )
-                results.append(result.as_dict())
-        report = {
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-            "django": django.get_version(),
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-            "database": "sqlite",
-            "benchmarks": results,
-        }
+    report = {
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "benchmarks": results + [item for run in scale for item in run["benchmarks"]],
+        "scale": [{k: v for k, v in run.items() if k != "benchmarks"} for run in scale],
+    }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {args.output}")

@@ -18,14 +18,30 @@ class Result:
     baseline_value: float
     runs: int
     note: str = ""
+    database: str = "sqlite"
+    target: float | None = None  # the most `value` may be, in `unit`, where one is set
 
     @property
     def ratio(self) -> float:
         """How many times the baseline's cost this benchmark costs (lower is better)."""
         return self.value / self.baseline_value if self.baseline_value else float("inf")
 
+    @property
+    def meets_target(self) -> bool | None:
+        return None if self.target is None else self.value <= self.target
+
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ratio": round(self.ratio, 3)}
+        return {**asdict(self), "ratio": round(self.ratio, 3), "meets_target": self.meets_target}
+
+    def line(self) -> str:
+        baseline = f"{self.baseline_name}: {self.baseline_value} {self.unit}"
+        text = f"[{self.database}] {self.name}: {self.value} {self.unit} "
+        text += f"({self.ratio:.2f}x {baseline})"
+        if self.target is not None:
+            text += (
+                f"; target {self.target} {self.unit}: {'met' if self.meets_target else 'NOT met'}"
+            )
+        return text
 
 
 def median_seconds(work: Callable[[], object], runs: int, warmup: int = 1) -> float:
@@ -47,9 +63,12 @@ def compare(
     runs: int,
     unit: str = "ms",
     note: str = "",
+    **extra: Any,
 ) -> Result:
-    """Time work and baseline alternately-by-block, report milliseconds per call."""
+    """Time work and baseline alternately-by-block, report milliseconds per call.
+    `extra` sets the result's database and target, and the warm-up runs (default 1)."""
     scale = 1000.0 if unit == "ms" else 1.0
-    value = median_seconds(work, runs) * scale
-    base = median_seconds(baseline, runs) * scale
-    return Result(name, unit, round(value, 3), baseline_name, round(base, 3), runs, note)
+    warmup = extra.pop("warmup", 1)
+    value = median_seconds(work, runs, warmup) * scale
+    base = median_seconds(baseline, runs, warmup) * scale
+    return Result(name, unit, round(value, 3), baseline_name, round(base, 3), runs, note, **extra)

@@ -2,8 +2,9 @@
 1,000,000 holdings (each cited), with shared services, candidate vendors, disclosed
 zeros, town-by-town parts, and three FOI campaigns whose claims carry recipes.
 
-Loaded on top of the bundled dataset (vocabularies, vendors, policies), with bulk
-inserts; the figures are random but fixed by the seed, so runs compare.
+Loaded on top of the bundled dataset (vocabularies, vendors, policies) with the bulk
+writer in benchmarks/bulk.py; the figures are random but fixed by the seed, so runs
+compare. benchmarks/scale.py generates it and measures the findings against it.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 
 from django.db import transaction
 
+from benchmarks import bulk
 from camwatch.registry import models as m
+from camwatch.registry import snapshots
 from camwatch.registry.loader.run import load_data
 from camwatch.registry.textsearch import search_document, words
 
-BATCH = 5_000
 VENDOR_WEIGHTS = {
     "hikvision": 40,
     "dahua": 20,
@@ -43,128 +45,122 @@ DEVICE_TYPES = [
     "body-worn",
 ]
 TOWNS = ["North", "South", "East", "West", "Centre"]
+SOURCES = 1_000
+GROUPS = 500
+CAMPAIGN_TARGETS = 20_000
 
 
-def _batches(items: Iterator[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _bodies(rng: random.Random, count: int) -> list[m.PublicBody]:
-    kinds = list(m.BodyKind.objects.exclude(slug="shared-service"))
+def _bodies(rng: random.Random, count: int) -> list[int]:
+    kinds = list(m.BodyKind.objects.exclude(slug="shared-service").values_list("pk", flat=True))
     nations = [n for n, _ in m.Nation.choices]
-    created = []
-    for batch in _batches(iter(range(count))):
-        rows = []
-        for i in batch:
+    first = bulk.next_id(m.PublicBody)
+    columns = ("id", "name", "slug", "kind_id", "nation", "region", "foi_regime")
+    columns += ("search_text", "name_key")
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for i in range(count):
             name = f"Synthetic body {i}"
-            rows.append(
-                m.PublicBody(
-                    name=name,
-                    slug=f"synthetic-{i}",
-                    kind=rng.choice(kinds),
-                    nation=rng.choice(nations),
-                    region=f"Region {i % 12}",
-                    foi_regime="foia",
-                    search_text=search_document([name]),
-                    name_key=" ".join(words(name)),
-                )
+            yield (
+                *(first + i, name, f"synthetic-{i}", rng.choice(kinds), rng.choice(nations)),
+                *(f"Region {i % 12}", "foia", search_document([name]), " ".join(words(name))),
             )
-        created.extend(m.PublicBody.objects.bulk_create(rows))
-    return created
+
+    bulk.insert(m.PublicBody, columns, rows())
+    return list(range(first, first + count))
 
 
-def _groups(rng: random.Random, bodies: list[m.PublicBody], count: int) -> None:
-    kind = m.BodyKind.objects.get(slug="shared-service")
-    groups = m.PublicBody.objects.bulk_create(
-        m.PublicBody(
-            name=f"Synthetic service {i}",
-            slug=f"synthetic-service-{i}",
-            kind=kind,
-            nation="england",
-            foi_regime="foia",
-            search_text=search_document([f"Synthetic service {i}"]),
-        )
-        for i in range(count)
+def _groups(rng: random.Random, bodies: list[int]) -> list[int]:
+    kind = m.BodyKind.objects.get(slug="shared-service").pk
+    first = bulk.next_id(m.PublicBody)
+    groups = list(range(first, first + GROUPS))
+    columns = ("id", "name", "slug", "kind_id", "nation", "foi_regime", "search_text")
+    names = [f"Synthetic service {i}" for i in range(GROUPS)]
+    bulk.insert(
+        m.PublicBody,
+        columns,
+        (
+            (pk, name, f"synthetic-service-{i}", kind, "england", "foia", search_document([name]))
+            for i, (pk, name) in enumerate(zip(groups, names, strict=True))
+        ),
     )
-    m.Membership.objects.bulk_create(
-        m.Membership(group=group, member=member)
-        for group in groups
-        for member in rng.sample(bodies, 3)
+    bulk.insert(
+        m.Membership,
+        ("group_id", "member_id"),
+        ((group, member) for group in groups for member in rng.sample(bodies, 3)),
     )
-    bodies.extend(groups)
+    return groups
 
 
-def _holding(
-    rng: random.Random,
-    body: m.PublicBody,
-    n: int,
-    vendors: dict[str, m.Vendor],
-    types: dict[str, m.DeviceType],
-) -> m.Holding:
-    slug = rng.choices(list(VENDOR_WEIGHTS), weights=list(VENDOR_WEIGHTS.values()))[0]
+def _holding(rng: random.Random, key: str, body: int, lookups: dict[str, Any]) -> tuple[Any, ...]:
+    vendors, types = lookups["vendors"], lookups["types"]
+    slug = rng.choices(lookups["vendor_slugs"], weights=lookups["weights"])[0]
     roll = rng.random()
     count = None if roll < 0.1 else 0 if roll < 0.15 else rng.randint(1, 500)
     part = rng.random() < 0.1
-    return m.Holding(
-        key=f"synthetic-{body.pk}-{n}",
-        body=body,
-        vendor=None if rng.random() < 0.01 else vendors[slug],
-        device_type=types[rng.choice(DEVICE_TYPES)],
-        count=count,
-        count_qualifier="not_stated" if count is None else "exact",
-        status="planned" if rng.random() < 0.02 else "in_use",
-        as_of=dt.date(rng.randint(2016, 2025), rng.randint(1, 12), 1),
-        as_of_precision="month",
-        scope_kind="town" if part else "whole_body",
-        scope_name=rng.choice(TOWNS) if part else "",
-        method="foi_response",
-        confidence="medium",
+    return (
+        *(key, body, None if rng.random() < 0.01 else vendors[slug]),
+        *(types[rng.choice(DEVICE_TYPES)], count, "not_stated" if count is None else "exact"),
+        "planned" if rng.random() < 0.02 else "in_use",
+        dt.date(rng.randint(2016, 2025), rng.randint(1, 12), 1),
+        *("month", "town" if part else "whole_body", rng.choice(TOWNS) if part else ""),
+        *("foi_response", "medium"),
     )
 
 
-def _holdings(rng: random.Random, bodies: list[m.PublicBody], total: int) -> int:
-    vendors = {v.slug: v for v in m.Vendor.objects.all()}
-    types = {t.slug: t for t in m.DeviceType.objects.all()}
-    sources = m.Source.objects.bulk_create(
-        m.Source(key=f"synthetic-source-{i}", kind="foi-response", title=f"Synthetic reply {i}")
-        for i in range(1_000)
+HOLDING_COLUMNS = ("id", "key", "body_id", "vendor_id", "device_type_id", "count")
+HOLDING_COLUMNS += ("count_qualifier", "status", "as_of", "as_of_precision", "scope_kind")
+HOLDING_COLUMNS += ("scope_name", "method", "confidence")
+
+
+def _holdings(rng: random.Random, bodies: list[int], total: int) -> int:
+    lookups = {
+        "vendors": dict(m.Vendor.objects.values_list("slug", "pk")),
+        "types": dict(m.DeviceType.objects.values_list("slug", "pk")),
+        "vendor_slugs": list(VENDOR_WEIGHTS),
+        "weights": list(VENDOR_WEIGHTS.values()),
+    }
+    first_source = bulk.next_id(m.Source)
+    bulk.insert(
+        m.Source,
+        ("id", "key", "kind", "title"),
+        (
+            (first_source + i, f"synthetic-source-{i}", "foi-response", f"Synthetic reply {i}")
+            for i in range(SOURCES)
+        ),
     )
-    candidates = [vendors["hikvision"], vendors["dahua"]]
-    made = 0
+    first = bulk.next_id(m.Holding)
     plan = ((body, n) for n in range(total // len(bodies) + 1) for body in bodies)
-    for batch in _batches(plan):
-        batch = batch[: total - made]
-        if not batch:
-            break
-        holdings = m.Holding.objects.bulk_create(
-            _holding(rng, b, n, vendors, types) for b, n in batch
-        )
-        m.HoldingSource.objects.bulk_create(
-            m.HoldingSource(holding=h, source=rng.choice(sources), quote="synthetic")
-            for h in holdings
-        )
-        m.Holding.vendor_candidates.through.objects.bulk_create(
-            m.Holding.vendor_candidates.through(holding_id=h.pk, vendor_id=v.pk)
-            for h in holdings
-            if h.vendor_id is None
-            for v in candidates
-        )
-        made += len(holdings)
+    unattributed: list[int] = []
+
+    def holdings() -> Iterator[tuple[Any, ...]]:
+        for i, (body, n) in enumerate(plan):
+            if i == total:
+                return
+            row = _holding(rng, f"synthetic-{body}-{n}", body, lookups)
+            if row[2] is None:
+                unattributed.append(first + i)
+            yield (first + i, *row)
+
+    made = bulk.insert(m.Holding, HOLDING_COLUMNS, holdings())
+    bulk.insert(
+        m.HoldingSource,
+        ("holding_id", "source_id", "quote"),
+        ((first + i, first_source + rng.randrange(SOURCES), "synthetic") for i in range(made)),
+    )
+    candidates = [lookups["vendors"]["hikvision"], lookups["vendors"]["dahua"]]
+    bulk.insert(
+        m.Holding.vendor_candidates.through,
+        ("holding_id", "vendor_id"),
+        ((holding, vendor) for holding in unattributed for vendor in candidates),
+    )
     return made
 
 
-def _campaigns(rng: random.Random, bodies: list[m.PublicBody]) -> None:
+def _campaigns(rng: random.Random, bodies: list[int]) -> None:
     source = m.Source.objects.get(key="synthetic-source-0")
     outcomes = ["provided", "provided", "provided", "no_response", "withheld", "not_held"]
     for i in range(3):
-        asked = rng.sample(bodies, 20_000)
+        asked = rng.sample(bodies, min(CAMPAIGN_TARGETS, len(bodies)))
         investigation = m.Investigation.objects.create(
             slug=f"synthetic-campaign-{i}",
             title=f"Synthetic campaign {i}",
@@ -172,25 +168,15 @@ def _campaigns(rng: random.Random, bodies: list[m.PublicBody]) -> None:
             conducted_by="benchmarks",
             stated_target_count=len(asked),
         )
-        m.InvestigationTarget.objects.bulk_create(
-            (
-                m.InvestigationTarget(
-                    investigation=investigation, body=b, outcome=rng.choice(outcomes)
-                )
-                for b in asked
-            ),
-            batch_size=BATCH,
+        bulk.insert(
+            m.InvestigationTarget,
+            ("investigation_id", "body_id", "outcome"),
+            ((investigation.pk, body, rng.choice(outcomes)) for body in asked),
         )
-        m.Holding.objects.filter(body__in=[b.pk for b in asked[:5_000]]).update(
+        m.Holding.objects.filter(body__in=asked[: len(asked) // 4]).update(
             investigation=investigation
         )
-        for j, (vendors, basis) in enumerate(
-            [
-                (["hikvision"], "provided"),
-                (["dahua"], "provided"),
-                (["hikvision", "dahua"], "provided"),
-            ]
-        ):
+        for j, vendors in enumerate([["hikvision"], ["dahua"], ["hikvision", "dahua"]]):
             m.Claim.objects.create(
                 investigation=investigation,
                 key=f"synthetic-{i}-{j}",
@@ -198,7 +184,7 @@ def _campaigns(rng: random.Random, bodies: list[m.PublicBody]) -> None:
                 subject=f"bodies with {'/'.join(vendors)}",
                 numerator=rng.randint(1000, 9000),
                 denominator=12_000,
-                denominator_basis=basis,
+                denominator_basis="provided",
                 percent_printed=50,
                 source=source,
                 recompute={
@@ -218,9 +204,19 @@ def generate(bodies: int = 50_000, holdings: int = 1_000_000, seed: int = 1) -> 
     rng = random.Random(seed)
     with transaction.atomic():
         created = _bodies(rng, bodies)
-        _groups(rng, created, 500)
+        created += _groups(rng, created)
         made = _holdings(rng, created, holdings)
         _campaigns(rng, created)
+        bulk.reset_sequences(
+            m.PublicBody,
+            m.Membership,
+            m.Source,
+            m.Holding,
+            m.HoldingSource,
+            m.Holding.vendor_candidates.through,
+            m.InvestigationTarget,
+        )
+    snapshots.bump()  # the bulk writes bypass the signals that note a change
     return {
         "bodies": m.PublicBody.objects.count(),
         "holdings": m.Holding.objects.count(),
