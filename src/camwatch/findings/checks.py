@@ -293,26 +293,32 @@ def overlapping_groups() -> list[Finding]:
     ]
 
 
-_VENDOR_DATES_SQL = """
-SELECT body_id, vendor_id, as_of, COUNT(*), MIN(key)
+_VENDOR_YEARS_SQL = """
+SELECT body_id, vendor_id, {year} AS year, COUNT(*), MIN(key)
 FROM registry_holding
 WHERE vendor_id IS NOT NULL AND (count IS NULL OR count <> 0) AND body_id IN ({marks})
-GROUP BY body_id, vendor_id, as_of
+GROUP BY body_id, vendor_id, {year}
 """
+# The year of a date in each database's own terms (Django's ExtractYear calls a Python
+# function per row on SQLite, where dates are ISO text).
+_YEAR = {
+    "sqlite": "CAST(substr(as_of, 1, 4) AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(YEAR FROM as_of) AS INTEGER)",
+}
 
 
 def _vendor_years(bodies: list[int]) -> dict[tuple[int, int], list[dict[str, Any]]]:
     """For each vendor and year, each body's holdings of it (not disclosed zeros): how
-    many, and the first by key. Grouped by date in the database and by year here, so that
-    no database computes a year per row; names are looked up for the result only."""
-    years: dict[tuple[int, int, int], list[Any]] = {}
+    many, and the first by key. Names are looked up for the result only."""
+    years: dict[tuple[int, int, int], tuple[int, str]] = {}
+    sql = _VENDOR_YEARS_SQL.replace(
+        "{year}", _YEAR.get(connection.vendor, "EXTRACT(YEAR FROM as_of)")
+    )
     with connection.cursor() as cursor:
         for chunk in _chunks(bodies):
-            cursor.execute(_VENDOR_DATES_SQL.format(marks=", ".join(["%s"] * len(chunk))), chunk)
-            for body, vendor, as_of, n, first in cursor.fetchall():
-                seen = years.setdefault((vendor, _as_date(as_of).year, body), [0, first])
-                seen[0] += n
-                seen[1] = min(seen[1], first)
+            cursor.execute(sql.replace("{marks}", ", ".join(["%s"] * len(chunk))), chunk)
+            for body, vendor, year, n, first in cursor.fetchall():
+                years[(vendor, year, body)] = (n, first)
     names = _names(sorted({body for _, _, body in years}))
     by_vendor_year: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
     for (vendor, year, body), (n, first) in sorted(years.items()):
