@@ -18,6 +18,7 @@ PURE = [
     "camwatch.findings.stats",
     "camwatch.findings.arithmetic",
     "camwatch.findings.ledger",
+    "camwatch.foi.calendar",
 ]
 
 

@@ -16,13 +16,8 @@ from typing import Any
 import click
 
 import camwatch
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camwatch.web.settings")
-    import django
-
-    django.setup()
+from camwatch.foi.commands import foi
+from camwatch.runtime import setup_django
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -331,3 +326,6 @@ def report(investigation: str, fmt: str, output: Path | None) -> None:
     except ReportError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Wrote {written}.")
+
+
+main.add_command(foi)
