@@ -110,6 +110,12 @@ BAD_INPUTS = [
         "    published: 14 June 2023\n",
         ["sources.yaml:", "key=sonification-2023-3c-652-devices", "published"],
     ),
+    (  # a date that does not exist: PyYAML alone would raise a bare ValueError
+        "sources.yaml",
+        "    published: 2023-06-14\n",
+        "    published: 2023-02-30\n",
+        ["sources.yaml:", "key=sonification-2023-3c-652-devices", "published"],
+    ),
     (
         "investigations/bscc-2023-council-survey.yaml",
         "  - key: bscc-councils-due-diligence\n",

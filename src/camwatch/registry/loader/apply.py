@@ -128,6 +128,7 @@ class Applier:
             "official_code": record.official_code or "",
             "former_codes": record.former_codes,
             "aliases": record.aliases,
+            "tags": sorted(set(record.tags)),
             "foi_regime": record.regime,
             "website": record.website or "",
             "foi_email": record.foi_email or "",

@@ -36,6 +36,14 @@ class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
     pass
 
 
+# Dates stay text here and are checked by the schema, which names the field: PyYAML's own
+# date conversion raises a bare ValueError, with no line, for a date like 2027-02-30.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _SafeBase.yaml_implicit_resolvers.items()
+}
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: dict[Any, int] = {}
     for key_node, _value in node.value:

@@ -111,6 +111,7 @@ class BodyRecord(Record):
     official_code: Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9A-Z]{8}$")] | None = None
     former_codes: list[str] = Field(default_factory=list)
     aliases: list[Text] = Field(default_factory=list)
+    tags: list[Slug] = Field(default_factory=list)
     parent: Slug | None = None
     foi_regime: Literal["foia", "foisa"] | None = None
     website: Url | None = None

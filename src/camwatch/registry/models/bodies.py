@@ -36,6 +36,9 @@ class PublicBody(TimeStamped):
     )
     former_codes = models.JSONField(default=list, blank=True)
     aliases = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(
+        default=list, blank=True, help_text="Free labels for picking bodies, e.g. ring-of-steel"
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
