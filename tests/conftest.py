@@ -10,16 +10,20 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db import connection
+from tests.ports import free_port
 
 from camwatch.registry.loader.run import bundled_data_dir, load_data
 
 REPO = Path(__file__).resolve().parent.parent
+# Live SMTP and IMAP servers on loopback for the FOI tests.
+pytest_plugins = ["tests.mailservers"]
 
 
 # A real camwatch, migrated, loaded and served by `camwatch serve` in a subprocess, for
@@ -27,9 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return free_port()
 
 
 def _camwatch(env: dict[str, str], *args: str) -> None:
@@ -50,17 +52,13 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "CAMWATCH_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    _camwatch(env, "manage", "migrate", "--noinput", "-v0")
-    _camwatch(env, "load-data")
+@contextmanager
+def serving(env: dict[str, str], log_dir: Path, workers: int = 2) -> Iterator[str]:
+    """`camwatch serve` in a subprocess with this environment, until the block ends."""
     port = _free_port()
-    log = (data_dir / "serve.log").open("wb")
+    log = (log_dir / "serve.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "camwatch", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "camwatch", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -73,6 +71,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def site_environment(data_dir: Path) -> dict[str, str]:
+    """A camwatch of its own: a data directory, migrated and loaded with the bundled data."""
+    env = {**os.environ, "CAMWATCH_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    _camwatch(env, "manage", "migrate", "--noinput", "-v0")
+    _camwatch(env, "load-data")
+    return env
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("site")
+    with serving(site_environment(data_dir), data_dir) as base:
+        yield base
 
 
 @pytest.fixture

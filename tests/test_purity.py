@@ -19,6 +19,11 @@ PURE = [
     "camwatch.findings.arithmetic",
     "camwatch.findings.ledger",
     "camwatch.foi.calendar",
+    "camwatch.foi.states",
+    "camwatch.foi.classify",
+    "camwatch.foi.wording",
+    "camwatch.foi.mail.parse",
+    "camwatch.foi.redact",
 ]
 
 

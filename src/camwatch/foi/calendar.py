@@ -220,11 +220,20 @@ class Deadline:
         """in_time, overdue (after the due date) or long_overdue (after the long stop),
         by calendar date: a reply is late the day after it was due; paused if awaiting
         a fee."""
-        if self.due is None:
+        due = self.effective_due
+        if due is None:
             return "paused"
         if self.long_overdue_after is not None and today > self.long_overdue_after:
             return "long_overdue"
-        return "overdue" if today > self.due else "in_time"
+        return "overdue" if today > due else "in_time"
+
+    @property
+    def effective_due(self) -> dt.date | None:
+        """The due date in force: the extended one once an extension is notified (an
+        extension never brings a date forward, as it could for a school)."""
+        if self.extended_due is None or self.due is None:
+            return self.due
+        return max(self.due, self.extended_due)
 
     def as_dict(self) -> dict[str, object]:
         def iso(day: dt.date | None) -> str | None:
@@ -359,6 +368,15 @@ class ReviewClock:
     due: dt.date | None
     most: dt.date | None
     notes: tuple[str, ...]
+    long_stop: dt.date | None = None  # long overdue after this (40 working days)
+
+    def status(self, today: dt.date) -> str:
+        """in_time, overdue or long_overdue, as Deadline.status() for a first reply."""
+        if self.due is None:
+            return "in_time"
+        if self.long_stop is not None and today > self.long_stop:
+            return "long_overdue"
+        return "overdue" if today > self.due else "in_time"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -367,6 +385,7 @@ class ReviewClock:
             "requested": self.requested.isoformat() if self.requested else None,
             "due": self.due.isoformat() if self.due else None,
             "most": self.most.isoformat() if self.most else None,
+            "long_stop": self.long_stop.isoformat() if self.long_stop else None,
             "notes": list(self.notes),
         }
 
@@ -385,14 +404,16 @@ def review_clock(
         if answered
         else None
     )
-    due = most = None
+    due = most = long_stop = None
     if requested is not None:
         check_date(requested, "the review request date")
         answer_days = REVIEW_MOST_DAYS if regime is Regime.EIR else REVIEW_DAYS
         due = add_working_days(requested, answer_days, calendar)
+        long_stop = add_working_days(requested, REVIEW_MOST_DAYS, calendar)
         if regime is Regime.FOIA:
-            most = add_working_days(requested, REVIEW_MOST_DAYS, calendar)
-    return ReviewClock(regime, ask_by, requested, due, most, tuple(_REVIEW_NOTES[regime]))
+            most = long_stop
+    notes = tuple(_REVIEW_NOTES[regime])
+    return ReviewClock(regime, ask_by, requested, due, most, notes, long_stop)
 
 
 _REVIEW_NOTES = {

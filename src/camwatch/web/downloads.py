@@ -22,6 +22,9 @@ def _cell(sheet: Any, value: Any) -> WriteOnlyCell:
         value = "; ".join("" if item is None else str(item) for item in value)
     if isinstance(value, Decimal):
         value = float(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # Excel has no time zones: the time in UTC, as the column's values are.
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
     if value is not None and not isinstance(value, int | float | bool | dt.date):
         value = str(value)
     cell = WriteOnlyCell(sheet, value=value)

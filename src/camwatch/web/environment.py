@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import platformdirs
 
@@ -90,3 +92,62 @@ def _write_new_key(key_file: Path) -> None:
         pass
     finally:
         draft.unlink()
+
+
+@dataclass(frozen=True)
+class MailServer:
+    """An SMTP or IMAP server named by a URL: smtp://, smtp+starttls://, smtps://,
+    imap://, imap+starttls:// or imaps://, with user and password percent-encoded and,
+    for IMAP, the folder as the path (INBOX by default)."""
+
+    protocol: str  # smtp or imap
+    security: str  # plain, starttls or ssl
+    host: str
+    port: int
+    user: str
+    password: str
+    folder: str
+
+    @property
+    def label(self) -> str:
+        """The address without the password, for messages and logs."""
+        who = f"{self.user}@" if self.user else ""
+        return f"{self.protocol}://{who}{self.host}:{self.port}/{self.folder}".rstrip("/")
+
+
+_SCHEMES = {
+    "smtp": ("smtp", "plain", 25),
+    "smtp+starttls": ("smtp", "starttls", 587),
+    "smtps": ("smtp", "ssl", 465),
+    "imap": ("imap", "plain", 143),
+    "imap+starttls": ("imap", "starttls", 143),
+    "imaps": ("imap", "ssl", 993),
+}
+
+
+def mail_server(name: str, protocol: str) -> MailServer | None:
+    """The server in environment variable `name`, or None if it is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    scheme = _SCHEMES.get(parts.scheme)
+    if scheme is None or scheme[0] != protocol:
+        wanted = ", ".join(f"{s}://" for s, v in _SCHEMES.items() if v[0] == protocol)
+        raise ConfigurationError(f"{name} must start with one of {wanted}")
+    if not parts.hostname:
+        raise ConfigurationError(f"{name} names no host")
+    try:
+        port = parts.port or scheme[2]
+    except ValueError as error:
+        raise ConfigurationError(f"{name} has a port that is not a number") from error
+    folder = unquote(parts.path.lstrip("/")) or ("INBOX" if protocol == "imap" else "")
+    return MailServer(
+        protocol=protocol,
+        security=scheme[1],
+        host=parts.hostname,
+        port=port,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        folder=folder,
+    )

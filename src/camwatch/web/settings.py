@@ -6,7 +6,14 @@ import os
 
 import dj_database_url
 
-from camwatch.web.environment import data_dir, env_bool, env_int, env_list, secret_key
+from camwatch.web.environment import (
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    mail_server,
+    secret_key,
+)
 
 DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
@@ -28,6 +35,7 @@ INSTALLED_APPS = [
     "camwatch.web",
     "camwatch.registry",
     "camwatch.findings",
+    "camwatch.foi",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +52,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "camwatch.web.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "foi-campaigns"
+LOGOUT_REDIRECT_URL = "home"
 WSGI_APPLICATION = "camwatch.web.wsgi.application"
 
 TEMPLATES = [
@@ -158,3 +169,11 @@ CAMWATCH_FACET_TIME_LIMIT_MS = env_int("CAMWATCH_FACET_TIME_LIMIT_MS", 300, mini
 CAMWATCH_MAX_REQUEST_LINE = env_int("CAMWATCH_MAX_REQUEST_LINE", 4094, minimum=256, maximum=8190)
 NINJA_PAGINATION_PER_PAGE = CAMWATCH_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = CAMWATCH_MAX_PAGE_SIZE
+
+# FOI campaigns: mail out through SMTP, replies in by IMAP (docs/configuration.md).
+CAMWATCH_SMTP = mail_server("CAMWATCH_SMTP_URL", "smtp")
+CAMWATCH_IMAP = mail_server("CAMWATCH_IMAP_URL", "imap")
+# Requests go out from, and replies come back to, plus-addresses of this mailbox:
+# foi+cw-3-17-<token>@example.org for foi@example.org.
+CAMWATCH_FOI_MAILBOX = os.environ.get("CAMWATCH_FOI_MAILBOX", "").strip() or "foi@localhost"
+CAMWATCH_MAX_MAIL_BYTES = env_int("CAMWATCH_MAX_MAIL_BYTES", 30_000_000, minimum=1000)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from camwatch.api.v1 import api
@@ -6,6 +7,9 @@ from camwatch.api.v1 import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("camwatch.foi.urls")),
     path("", include("camwatch.findings.urls")),
     path("", include("camwatch.registry.urls")),
 ]
