@@ -247,3 +247,37 @@ def test_an_oversized_message_waits_in_the_mailbox_until_the_limit_allows_it(
     assert run("fetch-mail") == {
         "matched": [], "held": [], "bounced": [], "duplicates": 0, "problems": []
     }  # fmt: skip
+
+
+def test_replies_imported_from_an_mbox_are_matched_like_fetched_ones(
+    settings: Any, tmp_path: Path
+) -> None:
+    import mailbox
+
+    from camwatch.registry.models import PublicBody
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CAMWATCH_FOI_MAILBOX = MAILBOX
+    campaign = Campaign.objects.create(slug="mbox", title="Mbox", requester_name="R")
+    request = Request.objects.create(
+        campaign=campaign, body=PublicBody.objects.get(slug="camden"), reference="CW-77-1",
+        regime="foia", subject="CCTV [CW-77-1]", text="...", to_email="foi@camden.example",
+    )  # fmt: skip
+    request.move_to("waiting_response", "t")
+    sent = (
+        f"From: R <{request.reply_address}>\r\nTo: foi@camden.example\r\n"
+        "Subject: CCTV [CW-77-1]\r\nMessage-ID: <sent-1@campaigns.example>\r\n\r\nPlease...\r\n"
+    ).encode()
+    box = mailbox.mbox(str(tmp_path / "replies.mbox"))
+    box.add(mailbox.mboxMessage(reply(sent, "not_held")))
+    box.add(mailbox.mboxMessage(stray(MAILBOX)))
+    box.flush()
+    result = CliRunner().invoke(
+        main, ["foi", "import-mail", str(tmp_path / "replies.mbox"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["matched"] == ["CW-77-1"]
+    assert report["held"] == [f"{tmp_path / 'replies.mbox'}#2"]
+    request.refresh_from_db()
+    assert request.state == "not_held"
