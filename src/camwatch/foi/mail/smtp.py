@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import smtplib
 import ssl
+from email.generator import BytesGenerator
 from typing import Any
 
 from django.conf import settings
@@ -60,5 +62,9 @@ class SmtpSession:
 
 
 def wire_bytes(email: Any) -> bytes:
+    """The message as it goes over the wire, lines ending in CRLF. A generator rather than
+    as_bytes(), whose arguments differ between Django 5.2's MIME classes and 6.1's."""
     message = email.message()
-    return bytes(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=message.policy.clone(linesep="\r\n")).flatten(message)
+    return buffer.getvalue()
