@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -19,19 +20,25 @@ class Result:
     runs: int
     note: str = ""
     database: str = "sqlite"
-    target: float | None = None  # the most `value` may be, in `unit`, where one is set
+    target: float | None = None  # the most `value` may be (the least, if higher is better)
+    higher_is_better: bool = False  # quality scores such as precision, rather than costs
 
     @property
     def ratio(self) -> float:
-        """How many times the baseline's cost this benchmark costs (lower is better)."""
+        """How many times the baseline's value this benchmark's value is: for costs, lower
+        is better; for quality scores (higher_is_better), higher is."""
         return self.value / self.baseline_value if self.baseline_value else float("inf")
 
     @property
     def meets_target(self) -> bool | None:
-        return None if self.target is None else self.value <= self.target
+        if self.target is None:
+            return None
+        return self.value >= self.target if self.higher_is_better else self.value <= self.target
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ratio": round(self.ratio, 3), "meets_target": self.meets_target}
+        # A zero baseline (a baseline scoring nothing) gives an infinite ratio, not JSON.
+        ratio = round(self.ratio, 3) if math.isfinite(self.ratio) else None
+        return {**asdict(self), "ratio": ratio, "meets_target": self.meets_target}
 
     def line(self) -> str:
         baseline = f"{self.baseline_name}: {self.baseline_value} {self.unit}"

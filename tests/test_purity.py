@@ -24,6 +24,10 @@ PURE = [
     "camwatch.foi.wording",
     "camwatch.foi.mail.parse",
     "camwatch.foi.redact",
+    "camwatch.coding.extract",
+    "camwatch.coding.documents",
+    "camwatch.coding.readers",
+    "camwatch.coding.censor",
 ]
 
 

@@ -25,3 +25,59 @@ const search = document.getElementById("site-search");
 if (search) {
   searchShortcut(search);
 }
+
+// The review page (/coding/<id>/): j/k move between suggestions and light up their
+// evidence, a accepts, r rejects, e opens the edit fields. Buttons work without this.
+function reviewKeys(root) {
+  const items = Array.from(root.querySelectorAll("[data-suggestion]"));
+  let current = Math.max(0, items.findIndex((item) => `#${item.id}` === window.location.hash));
+
+  function show(index) {
+    if (!items.length) return;
+    current = Math.min(Math.max(index, 0), items.length - 1);
+    const item = items[current];
+    root.querySelectorAll(".current").forEach((node) => node.classList.remove("current"));
+    item.classList.add("current");
+    item.focus({ preventScroll: true });
+    item.scrollIntoView({ block: "nearest" });
+    const id = item.dataset.suggestion;
+    root.querySelectorAll("mark.evidence").forEach((mark) => {
+      if (mark.dataset.suggestions.split(" ").includes(id)) mark.classList.add("current");
+    });
+    const first = root.querySelector("mark.evidence.current");
+    if (first) first.scrollIntoView({ block: "center" });
+  }
+
+  function press(key) {
+    const button = items[current] && items[current].querySelector(`button[data-key="${key}"]`);
+    if (button) button.click();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest("input, textarea, select, [contenteditable]");
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const actions = {
+      j: () => show(current + 1),
+      k: () => show(current - 1),
+      a: () => press("a"),
+      r: () => press("r"),
+      e: () => {
+        const details = items[current] && items[current].querySelector("details");
+        if (!details) return;
+        details.open = true;
+        const field = details.querySelector("input, select");
+        if (field) field.focus();
+      },
+    };
+    if (actions[event.key]) {
+      event.preventDefault();
+      actions[event.key]();
+    }
+  });
+  show(current);
+}
+
+const review = document.querySelector("[data-review]");
+if (review) {
+  reviewKeys(review);
+}

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 import camwatch
+from camwatch.coding.commands import coding
 from camwatch.foi.commands import foi
 from camwatch.runtime import setup_django
 
@@ -329,3 +330,4 @@ def report(investigation: str, fmt: str, output: Path | None) -> None:
 
 
 main.add_command(foi)
+main.add_command(coding)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "camwatch.registry",
     "camwatch.findings",
     "camwatch.foi",
+    "camwatch.coding",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("camwatch.foi.urls")),
+    path("", include("camwatch.coding.urls")),
     path("", include("camwatch.findings.urls")),
     path("", include("camwatch.registry.urls")),
 ]

@@ -1,0 +1,100 @@
+"""Storing replies: read, extract, and save a document with its suggestions in one
+transaction. The same bytes twice are one document, so ingesting a folder again is
+harmless."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from camwatch.coding.documents import DocumentError, Reading, read_bytes, sha256
+from camwatch.coding.extract import Extraction, extract_reading
+from camwatch.coding.limits import Limits
+from camwatch.coding.models import Document, Suggestion
+
+
+@dataclass
+class Ingested:
+    name: str
+    document: Document | None = None
+    created: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def ingest_path(path: Path, limits: Limits | None = None, **links: Any) -> Ingested:
+    limits = limits or Limits.from_environment()
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        return Ingested(path.name, errors=[f"{path}: {error.strerror or error}"])
+    if size > limits.max_file_bytes:
+        too_big = f"{size:,} bytes is more than CAMWATCH_CODING_MAX_FILE_BYTES"
+        return Ingested(path.name, errors=[f"{path}: {too_big}"])
+    return ingest_bytes(path.name, path.read_bytes(), limits, **links)
+
+
+def ingest_bytes(name: str, data: bytes, limits: Limits | None = None, **links: Any) -> Ingested:
+    """`links` are the Document's body, investigation, foi_request, uploaded_by and
+    sender_name."""
+    digest = sha256(data)
+    existing = Document.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return Ingested(name, existing, created=False)
+    reading = read_bytes(name, data, limits or Limits.from_environment())
+    if not reading.documents:
+        return Ingested(name, errors=[str(error) for error in reading.errors])
+    extraction = extract_reading(name, reading)
+    with transaction.atomic():
+        document = _store(name, data, digest, reading, links)
+        _suggest(document, extraction)
+    return Ingested(name, document, True, [str(error) for error in reading.errors])
+
+
+def _store(
+    name: str, data: bytes, digest: str, reading: Reading, links: dict[str, Any]
+) -> Document:
+    top = reading.documents[0]
+    document = Document(
+        name=name,
+        sha256=digest,
+        size=len(data),
+        format=top.format,
+        parts=[_part(part) for part in reading.documents],
+        errors=[{"file": e.name, "reason": e.reason} for e in reading.errors],
+        **links,
+    )
+    document.file.save(Path(name).name or "reply", ContentFile(data), save=False)
+    document.save()
+    return document
+
+
+def _part(part: Any) -> dict[str, Any]:
+    return {
+        "name": part.name, "format": part.format, "sha256": part.sha256, "size": part.size,
+        "pages": part.pages, "notices": part.notices,
+        "tables": [{"page": t.page, "title": t.title, "rows": t.rows} for t in part.tables],
+    }  # fmt: skip
+
+
+def _suggest(document: Document, extraction: Extraction) -> None:
+    Suggestion.objects.bulk_create(
+        Suggestion(
+            document=document,
+            order=order,
+            kind=item.kind,
+            value=item.value,
+            part=item.evidence.document,
+            page=item.evidence.page,
+            start=item.evidence.start,
+            end=item.evidence.end,
+            quote=item.evidence.quote,
+        )
+        for order, item in enumerate(extraction.suggestions)
+    )
+
+
+__all__ = ["DocumentError", "Ingested", "ingest_bytes", "ingest_path"]
