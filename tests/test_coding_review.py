@@ -163,3 +163,46 @@ def test_cli_ingest_reads_a_folder_and_reports_bad_files(tmp_path: Path) -> None
     again = runner.invoke(main, ["coding", "ingest", str(tmp_path / "good.txt")])
     assert "already stored" in again.stdout
     assert Document.objects.count() == 1
+
+
+def test_a_campaigns_replies_are_coded_with_their_links(reviewer: object, client: Client) -> None:
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from benchmarks.coding_corpus import render_bytes
+    from camwatch.foi.models import Campaign, Message, Request
+
+    campaign = Campaign.objects.create(
+        slug="cctv", title="CCTV", requester_name="R", owner=reviewer,
+        embargo_until=dt.date(2999, 1, 1),
+    )  # fmt: skip
+    request = Request.objects.create(
+        campaign=campaign, body=m.PublicBody.objects.get(slug="camden"), reference="CW-9-1",
+        regime="foia", subject="S", text="T",
+    )  # fmt: skip
+    letter = {
+        "paragraphs": ["Dear Requester,", "Please find attached our response.", "Jane Smith"],
+        "attachments": [{"name": "assets.csv", "document": {"tables": [
+            {"rows": [["Make", "Model", "Qty"], ["Hikvision", "DS-2CD2143G0-I", "40"]]}]}}],
+    }  # fmt: skip
+    raw = render_bytes(letter, "eml", "c01-camden")
+    message = Message(
+        request=request, direction=Message.Direction.IN, kind="reply", date=timezone.now(),
+        sha256="x", sender_name="Jane Smith",
+    )  # fmt: skip
+    message.raw.save("reply.eml", ContentFile(raw), save=True)
+    runner = CliRunner()
+    result = runner.invoke(main, ["coding", "ingest", "--campaign", "cctv"])
+    assert "stored as document" in result.stdout
+    document = Document.objects.get()
+    assert (document.foi_request, document.body.slug) == (request, "camden")
+    assert document.sender_name == "Jane Smith"
+    count = _one(document, "count")
+    assert count.part == f"CW-9-1-{message.pk}.eml/assets.csv"
+    accept(count, reviewer)
+    assert Client().get(f"/coding/{document.pk}/public/").status_code == 404  # embargoed
+    client.force_login(reviewer)  # the campaign's owner is its team
+    assert "Jane Smith" not in client.get(f"/coding/{document.pk}/public/").content.decode()
+    assert runner.invoke(main, ["coding", "ingest", "x", "--campaign", "cctv"]).exit_code == 2

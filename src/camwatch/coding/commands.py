@@ -53,19 +53,37 @@ def extract_command(file: Path, as_json: bool) -> None:
 
 
 @coding.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--body", help="The public body that sent the replies (its slug).")
 @click.option("--investigation", help="The investigation they answer (its slug).")
+@click.option("--campaign", help="Code every reply this FOI campaign has received (its slug).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file.")
 def ingest_command(
-    paths: tuple[Path, ...], body: str | None, investigation: str | None, as_json: bool
+    paths: tuple[Path, ...],
+    body: str | None,
+    investigation: str | None,
+    campaign: str | None,
+    as_json: bool,
 ) -> None:
-    """Store replies (files or folders) and queue their suggestions for review. A file
-    already stored (same SHA-256) is skipped; a file that cannot be read is reported and
-    the others carry on."""
+    """Store replies (files or folders, or a campaign's received mail) and queue their
+    suggestions for review. A file already stored (same SHA-256) is skipped; a file that
+    cannot be read is reported and the others carry on."""
+    if bool(paths) == bool(campaign):
+        raise click.UsageError("give either PATHS or --campaign")
     setup_django()
-    from camwatch.coding.ingest import ingest_path
+    from camwatch.coding.ingest import ingest_campaign, ingest_path
     from camwatch.registry.models import Investigation, PublicBody
+
+    if campaign:
+        from camwatch.foi.models import Campaign
+
+        _find(Campaign, campaign, "campaign")
+        results = ingest_campaign(campaign)
+        for done in results:
+            _report(Path(done.name), done, as_json)
+        if not results:
+            click.echo(f"campaign {campaign!r} has no replies with their mail kept", err=True)
+        return
 
     links = {
         "body": _find(PublicBody, body, "public body"),

@@ -54,7 +54,8 @@ NOUNS = {
 }  # fmt: skip
 NOT_A_COUNT_BEFORE = frozenset({"£", "$", "€", "section", "sections", "s", "ss", "no", "ref"})
 COORDINATORS = frozenset({"and", ",", "&", "plus"})
-COPULAS = frozenset({"are", "were"})  # "87 are Dahua cameras": only with a vendor named
+VENDOR_AFTER_TOKENS = 10
+COPULAS = frozenset({"are", "were"})  # "87 are Dahua cameras", "37 of which are PTZ cameras"
 QTY_HEADER = re.compile(
     r"^(?:qty|quantity|quantities|number|no\.?|nos\.?|count|units|amount|how many|total units|"
     r"number of \w+(?: \w+)?|no\. of \w+|total number|nifer|devices|cameras)$",
@@ -62,7 +63,9 @@ QTY_HEADER = re.compile(
 )
 MAKE_HEADER = re.compile(r"^(?:make|manufacturer|vendor|brand|supplier|gwneuthurwr)\b", re.I)
 MODEL_HEADER = re.compile(r"^(?:model|model (?:no\.?|number|code)|part|product)\b", re.I)
-TYPE_HEADER = re.compile(r"^(?:type|device|description|equipment|item|category|asset)", re.I)
+TYPE_HEADER = re.compile(
+    r"^(?:device|description|equipment|item|category)\b|\btype\b|^math\b", re.IGNORECASE
+)
 TOTAL_ROW = re.compile(r"^\s*(?:grand\s+)?(?:total|cyfanswm)\b", re.IGNORECASE)
 
 
@@ -146,6 +149,7 @@ def prose_counts(unit: Unit, lexicon: Lexicon) -> Iterator[Suggestion]:
             if noun == "" and kind == "camera" and not any(q.word == "camera" for q in qualifiers):
                 continue  # "40 devices" says nothing about what they are
             vendor = next((q.vendor for q in qualifiers if q.vendor), None)
+            vendor = vendor or _vendor_after(found, index)
             vendor = vendor or (next(iter(vendors)) if len(vendors) == 1 else None)
             model = next((q.model for q in qualifiers if q.model), None)
             value = {"device_type": kind, "vendor": vendor, "count": number, "model": model}
@@ -163,8 +167,6 @@ def _numbers_before(found: list[Token], noun: int) -> Iterator[tuple[Token, int,
         if position < 0 or found[position].number is None:
             return
         number = found[position]
-        if any(q.word in COPULAS for q in qualifiers) and not any(q.vendor for q in qualifiers):
-            return
         before = found[position - 1].word if position > 0 else ""
         if before in NOT_A_COUNT_BEFORE or _looks_like_year(number) or number.number == 0:
             return
@@ -177,13 +179,26 @@ def _numbers_before(found: list[Token], noun: int) -> Iterator[tuple[Token, int,
         position -= 2
 
 
+def _vendor_after(found: list[Token], noun: int) -> str | None:
+    """ "49 cameras were supplied by Hi-Look", "38 cameras in the halls are made by Dahua":
+    a maker named after the noun, before the clause ends."""
+    for position in range(noun + 1, min(noun + 1 + VENDOR_AFTER_TOKENS, len(found))):
+        token = found[position]
+        if token.text in (",", ";", ".", ":") or token.word in ("and", "but", "while"):
+            return None
+        if token.vendor:
+            previous = found[position - 1].word
+            return token.vendor if previous in ("by", "are", "were", "is", "from") else None
+    return None
+
+
 def _noun_follows(found: list[Token], index: int) -> bool:
     """'camera units', 'body worn video devices': the last noun counts, once."""
     return index + 1 < len(found) and found[index + 1].word in NOUNS
 
 
 def _qualifies(token: Token) -> bool:
-    if token.vendor or token.model or token.word in COPULAS:
+    if token.vendor or token.model or token.word in COPULAS or token.word in QUALIFIERS:
         return True
     return all(part in QUALIFIERS for part in token.word.split("-"))
 

@@ -97,4 +97,33 @@ def _suggest(document: Document, extraction: Extraction) -> None:
     )
 
 
-__all__ = ["DocumentError", "Ingested", "ingest_bytes", "ingest_path"]
+def ingest_campaign(slug: str, limits: Limits | None = None) -> list[Ingested]:
+    """Every reply a campaign has received, as kept byte for byte, linked to its request,
+    its body, the sender's name (removed from the public copy) and, once the campaign is
+    published, its investigation."""
+    from camwatch.foi.models import Campaign, Message
+    from camwatch.registry.models import Investigation
+
+    campaign = Campaign.objects.get(slug=slug)
+    investigation = Investigation.objects.filter(slug=f"campaign-{slug}"[:120]).first()
+    replies = Message.objects.filter(
+        request__campaign=campaign, direction=Message.Direction.IN, kind="reply"
+    ).select_related("request__body")
+    done = []
+    for message in replies.order_by("date", "pk"):
+        if not message.raw:
+            continue
+        with message.raw.open("rb") as raw:
+            data = raw.read()
+        request = message.request
+        done.append(
+            ingest_bytes(
+                f"{request.reference}-{message.pk}.eml", data, limits, body=request.body,
+                foi_request=request, investigation=investigation,
+                sender_name=message.sender_name,
+            )
+        )  # fmt: skip
+    return done
+
+
+__all__ = ["DocumentError", "Ingested", "ingest_bytes", "ingest_campaign", "ingest_path"]

@@ -35,12 +35,14 @@ NOT_REFUSALS = frozenset({("FOISA", "s.17"), ("FOISA", "s.18")})
 _SUBSECTIONS = r"(?:\s*\(\d+\)(?:\s*\([a-z]+\))*)?"
 _DESCRIBED = r"(?:\s*\([A-Za-z][A-Za-z ,'-]{2,40}\))?"  # "24(2) (national security)"
 SECTION = re.compile(
-    rf"\b(?:sections?|ss?\.|adran(?:nau)?)\s*(\d{{1,2}}){_SUBSECTIONS}{_DESCRIBED}"
-    rf"(?:(?:\s*,\s*|\s+(?:and|or|&)\s+)(\d{{1,2}}){_SUBSECTIONS}{_DESCRIBED})*",
+    rf"(?<![\w-])(?:sections?|ss?\.|s(?=\d)|adran(?:nau)?)\s*(\d{{1,2}})(?![\w]){_SUBSECTIONS}"
+    rf"{_DESCRIBED}(?:(?:\s*,\s*|\s+(?:and|or|&)\s+)(\d{{1,2}})(?![\w]){_SUBSECTIONS}"
+    rf"{_DESCRIBED})*",
     re.IGNORECASE,
 )
 LISTED_SECTION = re.compile(
-    r"(?:^|,|\band\b|\bor\b|&)\s*(?:sections?|ss?\.|adran\w*)?\s*(\d{1,2})", re.IGNORECASE
+    r"(?:^|,|\band\b|\bor\b|&)\s*(?:sections?|ss?\.|s(?=\d)|adran\w*)?\s*(\d{1,2})",
+    re.IGNORECASE,
 )
 REGULATION = re.compile(r"\bregulations?\s+(12\s*\(\s*[45]\s*\)\s*\(\s*[a-g]\s*\)|13)", re.I)
 COST = re.compile(
@@ -107,7 +109,7 @@ def regime(found: list[Unit]) -> Suggestion | None:
 def exemptions(found: list[Unit], law: str) -> Iterator[Suggestion]:
     allowed = EXEMPT.get(law, EXEMPT["FOIA"])
     for unit in found:
-        if unit.is_question:
+        if unit.is_question or unit.row:
             continue
         for match in SECTION.finditer(unit.flat):
             for listed in LISTED_SECTION.finditer(match.group(0)):
@@ -169,10 +171,13 @@ def _cited(cited: list[Suggestion], which: tuple[str, str]) -> Suggestion | None
 
 
 def _substantive(facts: list[Suggestion]) -> bool:
-    """Facts that answer a question about equipment: a vendor, a model, a capability, or a
-    count tied to a vendor. A total number of cameras alone is context."""
+    """Facts that say what equipment a body has: a vendor held, a model, a capability in
+    use, or a count tied to a vendor. A total number of cameras alone is context, and "we
+    do not use thermal imaging" beside "so we hold no information" is the not-held answer."""
     return any(
-        fact.kind in ("vendor", "model", "capability")
+        (fact.kind == "vendor" and fact.value["status"] == "held")
+        or (fact.kind == "capability" and fact.value["status"] == "yes")
+        or fact.kind == "model"
         or (fact.kind == "count" and fact.value.get("vendor"))
         for fact in facts
     )

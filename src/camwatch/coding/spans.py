@@ -22,7 +22,8 @@ LABEL = re.compile(
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[A-Z0-9\"'(\u201c\u2018])")
 NOT_AN_END = re.compile(
     r"(?:\b(?:s|ss|no|nos|e\.g|i\.e|ref|mr|mrs|ms|dr|approx|etc|para|reg|sec|art|vs|cf|st)\."
-    r"|\b[A-Z]\.|\d\.)$",
+    # a list's "1." or a label's "Q2." opens a sentence; "in 2019." ends one
+    r"|\b[A-Z]\.|^\s*(?:[QA]|Question|Answer|Cwestiwn|Ateb)?\s*\(?\d{1,2}[.)])$",
     re.IGNORECASE,
 )
 QUESTION_START = re.compile(
@@ -34,12 +35,19 @@ QUESTION_START = re.compile(
 )
 
 RESTATED = re.compile(
-    r"\byou\s+(?:asked|requested|wanted|enquired|sought)\b|\byour\s+(?:request|email|letter|"
+    r"(?:^\W*|\b(?:in\s+which|where|which)\s+)you\s+(?:also\s+|further\s+|then\s+)?"
+    r"(?:asked|requested|wanted|enquired|sought)\b|\byour\s+(?:request|email|letter|"
     r"enquiry|questions?)\s+(?:of|dated|for|about|regarding|concerning|relating|asking|received|"
     r"which)\b|\byour\s+(?:request|email|letter|enquiry)\s+(?:under|made\s+under)\s+[^.]{0,70}?"
-    r"\b(?:about|for|regarding|concerning|relating\s+to|asking)\b|\brefer\s+to\s+your\b|^\s*(?:request|your\s+request)\s*:",
+    r"\b(?:about|for|regarding|concerning|relating\s+to|asking)\b|\brefer\s+to\s+your\b|"
+    r"^\s*(?:request|your\s+request|re|subject)\s*:",
     re.IGNORECASE,
 )
+
+
+# A request quoted after a colon ("you asked: 'Please provide ... Dahua.'"), however many
+# sentences it runs to: it ends at a closing quote after the end of a sentence.
+QUOTED = re.compile(r":\s*['\u2018\u201c\"](.{3,3000}?[.?!)])['\u2019\u201d\"](?=\s|$)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class Unit:
     text: str  # the page's text over [start, end): the quote
     row: bool = False  # a table row: cells separated by tabs
     index: int = 0  # position in the reading order of the whole file
+    quoted: bool = False  # inside a request quoted back to the requester
 
     @property
     def flat(self) -> str:
@@ -88,6 +97,8 @@ class Unit:
         text = self.text.strip()
         if self.row:
             return False
+        if self.quoted:
+            return True
         return text.endswith("?") or bool(QUESTION_START.match(text) or RESTATED.search(text))
 
     def evidence(self, start: int = 0, end: int | None = None) -> Evidence:
@@ -122,9 +133,12 @@ def units(reading: Reading) -> list[Unit]:
     out: list[Unit] = []
     for document in reading.documents:
         for number, page in enumerate(document.pages, start=1):
+            quotes = [match.span(1) for match in QUOTED.finditer(page)]
             for start, end, row in _blocks(page):
                 for s, e in [(start, end)] if row else _sentences(page, start, end):
-                    out.append(Unit(document.name, number, s, e, page[s:e], row, len(out)))
+                    quoted = any(q_start <= s < q_end for q_start, q_end in quotes)
+                    unit = Unit(document.name, number, s, e, page[s:e], row, len(out), quoted)
+                    out.append(unit)
     return out
 
 

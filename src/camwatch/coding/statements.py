@@ -33,6 +33,11 @@ ANSWER = re.compile(
     r"(?P<word>yes|no|none|nil|ie|na)\b",
     re.IGNORECASE,
 )
+# "A2." or "Answer:" alone on a line: the answer follows in the next sentence.
+LABEL_ONLY = re.compile(
+    r"^\s*(?:\(?A\s?\d+[.):]?|Answer\s*\d*[.:]?|Response\s*\d*[.:]?|Ateb\s*\d*[.:]?)\s*$",
+    re.IGNORECASE,
+)
 CAPABILITIES = {
     "facial-recognition": r"facial[\s-]+recognition|face[\s-]+recognition|\bFRT\b|\bLFR\b|"
     r"facial[\s-]+matching|adnabod\s+wynebau",
@@ -47,6 +52,16 @@ CAPABILITIES = {
     r"sound[\s-]+recording",
 }
 CAPABILITY = {slug: re.compile(pattern, re.IGNORECASE) for slug, pattern in CAPABILITIES.items()}
+
+
+def _answered_capability(unit: Unit, asked: list[str]) -> Iterator[Suggestion]:
+    answer = ANSWER.match(unit.flat)
+    if not answer:
+        return
+    status = "yes" if answer.group("word").lower() in ("yes", "ie") else "no"
+    evidence = unit.evidence(answer.start("word"), answer.end("word"))
+    for slug in asked:
+        yield Suggestion("capability", {"capability": slug, "status": status}, evidence, unit.index)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -70,7 +85,8 @@ def vendor_statements(found: list[Unit], lexicon: Lexicon) -> Iterator[Suggestio
             continue
         if not mentions and question:
             yield from _answered_vendor(unit, question[1], lexicon)
-        question = None if not mentions else question
+        if not LABEL_ONLY.match(unit.text):
+            question = None  # a question is answered by the next sentence, or not at all
         for mention in mentions:
             status = "held" if unit.row else _vendor_status(flat, mention.start, mention.end)
             yield _vendor(unit, mention.vendor, mention.manufacturer, status, mention)
@@ -125,14 +141,9 @@ def capability_statements(found: list[Unit]) -> Iterator[Suggestion]:
             asked = [slug for slug, _ in named]
             continue
         if not named and asked:
-            answer = ANSWER.match(flat)
-            if answer and len(asked) >= 1:
-                status = "yes" if answer.group("word").lower() in ("yes", "ie") else "no"
-                for slug in asked:
-                    value = {"capability": slug, "status": status}
-                    evidence = unit.evidence(answer.start("word"), answer.end("word"))
-                    yield Suggestion("capability", value, evidence, unit.index)
-        asked = [] if named or not ANSWER.match(flat) else asked
+            yield from _answered_capability(unit, asked)
+        if not LABEL_ONLY.match(unit.text):
+            asked = []
         if UNCERTAIN.search(flat):
             continue
         status = "no" if NEGATION.search(flat) else "yes"

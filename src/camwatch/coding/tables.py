@@ -36,6 +36,10 @@ MOST_ROW_WORDS = 14
 GENERIC_CODE = re.compile(
     r"(?<![\w-])(?=[A-Z0-9./-]*\d)(?=[A-Z0-9./-]*[A-Z])[A-Z0-9.]+(?:[-/][A-Z0-9.]+)+"
 )
+TYPE_WORDS = frozenset(NOUNS) | {
+    "dome", "ptz", "static", "fixed", "bullet", "thermal", "anpr", "body", "worn", "ip",
+    "network", "digital",
+}  # fmt: skip
 INTEGER = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
 
 
@@ -100,12 +104,18 @@ def _header(unit: Unit) -> Header | None:
 
 
 def _column(cells: list[str], pattern: re.Pattern[str]) -> int | None:
-    """The first column whose heading, or one language of a bilingual "Nifer / Quantity"
-    heading, matches."""
+    """The column whose heading, or one language of a bilingual "Nifer / Quantity" heading,
+    matches: one that starts with the word first."""
+    starts: list[int] = []
+    inside: list[int] = []
     for index, cell in enumerate(cells):
-        if any(pattern.match(part.strip()) for part in cell.split("/")):
-            return index
-    return None
+        parts = [part.strip() for part in cell.split("/")]
+        if any(pattern.match(part) for part in parts):
+            starts.append(index)  # "Type" beats "Site type"
+        elif any(pattern.search(part) for part in parts):
+            inside.append(index)  # "Camera type"
+    found = starts or inside
+    return found[0] if found else None
 
 
 def _row_like(unit: Unit) -> bool:
@@ -131,10 +141,19 @@ def _row_count(unit: Unit, header: Header, lexicon: Lexicon) -> Suggestion | Non
     vendor = lexicon.vendor_of(make)
     model = _model_code(unit, header)
     kind_text = _cell(unit, header.kind)[0] if header.kind is not None else ""
+    if header.qty is None:
+        kind_text = _type_words(unit.flat)
     kind = _row_type(kind_text, model, header)
     value = {"device_type": kind, "vendor": vendor, "count": int(qty.replace(",", "")),
              "model": model}  # fmt: skip
     return Suggestion("count", value, unit.evidence(), unit.index)
+
+
+def _type_words(text: str) -> str:
+    """The words of a text row that say what the device is ("Bullet camera", "Dome",
+    "NVR"), for a PDF table whose cells ran together."""
+    words = [w for w in re.split(r"[\s/]+", text.lower()) if w in TYPE_WORDS]
+    return " ".join(words)
 
 
 def _model_cell(unit: Unit, index: int, lexicon: Lexicon) -> Iterator[Suggestion]:
@@ -161,12 +180,12 @@ def _model_code(unit: Unit, header: Header) -> str | None:
 
 
 def _row_type(kind_text: str, model: str | None, header: Header) -> str:
+    """From the row's type cell ("Dome", "PTZ camera", "Network video recorder"), else its
+    model code, else the quantity column's own noun."""
     words = kind_text.lower().replace("/", " ").split()
-    noun = next((NOUNS[w] for w in words if NOUNS.get(w)), None)
-    if noun or any(w in ("camera", "cameras", "bwv", "anpr", "ptz", "dome") for w in words):
+    if words:
+        noun = next((NOUNS[w] for w in words if NOUNS.get(w)), None)
         return device_type(words, noun or "camera")
-    if "network video recorder" in kind_text.lower():
-        return "nvr"
     if model:
         return model_type(model)
     return header.default_type
