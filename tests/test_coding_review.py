@@ -168,10 +168,10 @@ def test_cli_ingest_reads_a_folder_and_reports_bad_files(tmp_path: Path) -> None
 def test_a_campaigns_replies_are_coded_with_their_links(reviewer: object, client: Client) -> None:
     import datetime as dt
 
+    from benchmarks.coding_corpus import render_bytes
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from benchmarks.coding_corpus import render_bytes
     from camwatch.foi.models import Campaign, Message, Request
 
     campaign = Campaign.objects.create(
@@ -206,3 +206,21 @@ def test_a_campaigns_replies_are_coded_with_their_links(reviewer: object, client
     client.force_login(reviewer)  # the campaign's owner is its team
     assert "Jane Smith" not in client.get(f"/coding/{document.pk}/public/").content.decode()
     assert runner.invoke(main, ["coding", "ingest", "x", "--campaign", "cctv"]).exit_code == 2
+
+
+def test_published_quotes_lose_personal_data(reviewer: object) -> None:
+    text = "Dear Requester, Jane Smith confirms the Council operates 41 Hikvision cameras."
+    document = _ingest(text, sender_name="Jane Smith")
+    CensorRule.objects.create(
+        text="Council", replacement="[body]", reason="test", document=document
+    )
+    count = _one(document, "count")
+    accept(count, reviewer)
+    citation = m.HoldingSource.objects.get(holding=Suggestion.objects.get(pk=count.pk).holding)
+    assert "Jane Smith" not in citation.quote
+    assert citation.quote == count.quote  # the evidence itself names nobody
+    other = _ingest(text + " Again.", sender_name="Jane Smith")
+    assert other.published(text) == (
+        "Dear Requester, [name removed] confirms the Council operates 41 Hikvision cameras."
+    )
+    assert "[body]" in document.published(text)

@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from camwatch.coding.censor import Rule, RuleError
+from camwatch.coding.censor import Rule, RuleError, censor
 from camwatch.registry.models import Investigation, PublicBody, Source
 
 
@@ -70,6 +70,24 @@ class Document(models.Model):
             if item["name"] == part and 1 <= page <= len(item["pages"]):
                 return str(item["pages"][page - 1])
         return ""
+
+    def applicable_rules(self) -> list[Rule]:
+        """The editors' rules that apply to this document: global, its body's and its own."""
+        scope = (
+            models.Q(body__isnull=True, document__isnull=True)
+            | models.Q(body=self.body_id, document__isnull=True)
+            | models.Q(document=self)
+        )
+        return [
+            Rule(rule.text, rule.regexp, rule.replacement)
+            for rule in CensorRule.objects.filter(scope)
+        ]
+
+    def published(self, text: str, rules: list[Rule] | None = None) -> str:
+        """`text` as it may be shown publicly: officers' personal data and censored phrases
+        removed."""
+        names = [self.sender_name] if self.sender_name else []
+        return censor(text, self.applicable_rules() if rules is None else rules, names)
 
     @property
     def notices(self) -> list[str]:

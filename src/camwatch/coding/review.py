@@ -137,17 +137,22 @@ def _holding(suggestion: Suggestion, final: dict[str, Any]) -> Holding:
             "method": Method.FOI_RESPONSE,
             "confidence": "high",
             "investigation": document.investigation,
-            "description": " ".join(suggestion.quote.split())[:300],
+            "description": _quote(suggestion)[:300],
         },
     )
     HoldingSource.objects.update_or_create(
         holding=holding,
         source=document_source(document),
         locator=f"{suggestion.part}, page {suggestion.page}",
-        defaults={"quote": " ".join(suggestion.quote.split())},
+        defaults={"quote": _quote(suggestion)},
     )
     _apply_capabilities(document, [holding])
     return holding
+
+
+def _quote(suggestion: Suggestion) -> str:
+    """The evidence as the registry publishes it: one line, personal data removed."""
+    return " ".join(suggestion.document.published(suggestion.quote).split())
 
 
 def _get(model: Any, slug: str | None, what: str) -> Any:
@@ -199,7 +204,7 @@ def _target(suggestion: Suggestion, final: dict[str, Any]) -> str:
         target.outcome = final["outcome"]
         target.responded = reply_date(document)
         target.source = document_source(document)
-        target.quote = " ".join(suggestion.quote.split())
+        target.quote = _quote(suggestion)
     elif suggestion.kind == "exemption":
         target.exemptions = sorted({*target.exemptions, final["section"]})
     target.save()

@@ -16,10 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from camwatch.coding import highlight
-from camwatch.coding.censor import Rule, censor
 from camwatch.coding.ingest import ingest_bytes
 from camwatch.coding.limits import Limits
-from camwatch.coding.models import CensorRule, Document, Suggestion, SuggestionStatus
+from camwatch.coding.models import Document, Suggestion, SuggestionStatus
 from camwatch.coding.review import ReviewError, accept, reject
 from camwatch.registry.models import DeviceType, Investigation, PublicBody, Vendor
 from camwatch.web.formats import FormatView
@@ -178,21 +177,13 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
     embargoed = document.foi_request and not document.foi_request.campaign.visible_to(request.user)
     if not used or embargoed:
         raise Http404("this reply is not published")
-    rules = [
-        Rule(r.text, r.regexp, r.replacement)
-        for r in CensorRule.objects.filter(
-            Q(body__isnull=True, document__isnull=True)
-            | Q(body=document.body_id)
-            | Q(document=document)
-        )
-    ]
-    names = [document.sender_name] if document.sender_name else []
+    rules = document.applicable_rules()
     parts = [
-        {"name": part["name"], "pages": [censor(page, rules, names) for page in part["pages"]]}
+        {"name": part["name"], "pages": [document.published(page, rules) for page in part["pages"]]}
         for part in document.parts
     ]
     accepted = [
-        (suggestion, censor(suggestion.quote, rules, names))
+        (suggestion, document.published(suggestion.quote, rules))
         for suggestion in document.suggestions.filter(
             status__in=[SuggestionStatus.ACCEPTED, SuggestionStatus.EDITED]
         )
