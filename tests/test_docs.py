@@ -99,7 +99,7 @@ def test_every_data_section_and_field_is_in_data_md(name: str) -> None:
     assert missing == set(), f"fields of {name} missing from docs/data.md: {missing}"
 
 
-DOCUMENTED_APPS = ("registry", "foi", "coding")
+DOCUMENTED_APPS = ("registry", "foi", "coding", "sightings")
 
 
 def test_every_model_is_in_data_model_md() -> None:

@@ -28,6 +28,8 @@ PURE = [
     "camwatch.coding.documents",
     "camwatch.coding.readers",
     "camwatch.coding.censor",
+    "camwatch.sightings.osm",
+    "camwatch.sightings.spatial",
 ]
 
 

@@ -19,6 +19,7 @@ import camwatch
 from camwatch.coding.commands import coding
 from camwatch.foi.commands import foi
 from camwatch.runtime import setup_django
+from camwatch.sightings.commands import sightings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -331,3 +332,4 @@ def report(investigation: str, fmt: str, output: Path | None) -> None:
 
 main.add_command(foi)
 main.add_command(coding)
+main.add_command(sightings)

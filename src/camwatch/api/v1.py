@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 import camwatch
 from camwatch.api import schemas
+from camwatch.api.sightings import routers as sighting_routers
 from camwatch.findings.checks import run_checks
 from camwatch.findings.reproduce import by_claim
 from camwatch.registry import concern, rows
@@ -317,3 +318,6 @@ api.add_router("/sources", sources)
 api.add_router("/investigations", investigations)
 api.add_router("/claims", claims)
 api.add_router("/findings", findings)
+sightings, signs = sighting_routers(Pages, Mapped, BAD_FILTER, NOT_FOUND)
+api.add_router("/sightings", sightings)
+api.add_router("/signs", signs)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "camwatch.findings",
     "camwatch.foi",
     "camwatch.coding",
+    "camwatch.sightings",
 ]
 
 MIDDLEWARE = [

@@ -70,6 +70,7 @@ SECTIONS: dict[str, type[schema.Record]] = {
     "locations": schema.LocationRecord,
 }
 OWNED_BY_INVESTIGATION = {"targets", "claims", "locations"}
+RULES_FOLDER = "rules"
 
 
 def read_bundle(folder: Path, max_bytes: int) -> Bundle:
@@ -77,7 +78,9 @@ def read_bundle(folder: Path, max_bytes: int) -> Bundle:
     every problem found, or return the records."""
     bundle = Bundle()
     errors: list[DataFileError] = []
-    paths = sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")])
+    found = [*folder.rglob("*.yaml"), *folder.rglob("*.yml")]
+    # data/rules/ holds the engines' rules (OSM tag mapping, ...), not registry records.
+    paths = sorted(p for p in found if p.relative_to(folder).parts[0] != RULES_FOLDER)
     if not paths:
         raise DataFileErrors([DataFileError(folder, "holds no .yaml or .yml data files")])
     for path in paths:

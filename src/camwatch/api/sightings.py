@@ -1,0 +1,147 @@
+"""/api/v1/sightings and /api/v1/signs: verified cameras and warning signs, filterable by
+bounding box, vendor and type. Awaiting or rejected sightings are not public, and a
+contributor is named only if they chose to be."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from camwatch.sightings.models import CameraType, Sighting, Sign, Status
+
+MAX_LATITUDE = 90.0
+MAX_LONGITUDE = 180.0
+MAX_ID_DIGITS = 18  # a 64-bit primary key
+
+
+class SightingOut(Schema):
+    id: int
+    latitude: float
+    longitude: float
+    accuracy_m: float | None
+    observed_at: str | None
+    camera_type: str
+    mount: str
+    direction_deg: float | None
+    direction_text: str
+    height_m: float | None
+    vendor: str | None
+    manufacturer_as_seen: str
+    brand_as_seen: str
+    model_as_seen: str
+    operator_name: str
+    operator_body: str | None
+    contributor: str | None
+    osm_id: int | None
+    source: str | None
+    tags: dict[str, str]
+
+
+class SignOut(Schema):
+    id: int
+    latitude: float
+    longitude: float
+    text: str
+    names_operator: bool | None
+    names_purpose: bool | None
+    names_contact: bool | None
+    osm_id: int | None
+    source: str | None
+
+
+def bbox_filter(queryset: Any, bbox: str) -> Any:
+    """`bbox=west,south,east,north` in degrees (WGS84), as in GeoJSON and OSM."""
+    if not bbox:
+        return queryset
+    try:
+        west, south, east, north = (float(part) for part in bbox.split(","))
+    except ValueError as error:
+        raise HttpError(422, "bbox must be four numbers: west,south,east,north") from error
+    inside = all(abs(v) <= MAX_LONGITUDE for v in (west, east)) and all(
+        abs(v) <= MAX_LATITUDE for v in (south, north)
+    )
+    if not inside or south > north or west > east:
+        raise HttpError(422, "bbox must be west,south,east,north within -180..180 and -90..90")
+    return queryset.filter(
+        longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
+    )
+
+
+def sighting_row(item: Sighting) -> dict[str, Any]:
+    contributor = (
+        item.contributor.get_username() if item.contributor_public and item.contributor_id else None
+    )
+    return {
+        "id": item.pk, "latitude": item.latitude, "longitude": item.longitude,
+        "accuracy_m": item.accuracy_m,
+        "observed_at": item.observed_at.isoformat() if item.observed_at else None,
+        "camera_type": item.camera_type, "mount": item.mount, "direction_deg": item.direction_deg,
+        "direction_text": item.direction_text, "height_m": item.height_m,
+        "vendor": item.vendor.slug if item.vendor_id else None,
+        "manufacturer_as_seen": item.manufacturer_as_seen, "brand_as_seen": item.brand_as_seen,
+        "model_as_seen": item.model_as_seen, "operator_name": item.operator_name,
+        "operator_body": item.operator_body.slug if item.operator_body_id else None,
+        "contributor": contributor, "osm_id": item.osm_id,
+        "source": item.source.key if item.source_id else None, "tags": item.tags,
+    }  # fmt: skip
+
+
+def sign_row(item: Sign) -> dict[str, Any]:
+    return {
+        "id": item.pk, "latitude": item.latitude, "longitude": item.longitude, "text": item.text,
+        "names_operator": item.names_operator, "names_purpose": item.names_purpose,
+        "names_contact": item.names_contact, "osm_id": item.osm_id,
+        "source": item.source.key if item.source_id else None,
+    }  # fmt: skip
+
+
+def routers(
+    pages: Any, mapped: Any, bad_filter: dict[int, Any], not_found: dict[int, Any]
+) -> tuple[Router, Router]:
+    sightings = Router(tags=["sightings"])
+    signs = Router(tags=["sightings"])
+    public = Sighting.objects.filter(status=Status.VERIFIED).select_related(
+        "vendor", "operator_body", "source", "contributor"
+    )
+
+    @sightings.get("", response={200: list[SightingOut], **bad_filter})
+    @paginate(pages)
+    def list_sightings(
+        request: HttpRequest, bbox: str = "", vendor: str = "", camera_type: str = ""
+    ) -> Any:
+        """Verified camera sightings; `bbox=west,south,east,north`, `vendor` (slug) and
+        `camera_type` narrow them."""
+        found = bbox_filter(public, bbox)
+        if vendor:
+            found = found.filter(vendor__slug=vendor)
+        if camera_type:
+            if camera_type not in CameraType.values:
+                raise HttpError(422, f"camera_type must be one of {', '.join(CameraType.values)}")
+            found = found.filter(camera_type=camera_type)
+        return mapped(found.order_by("pk"), sighting_row)
+
+    @sightings.get("/{sighting_id}", response={200: SightingOut, **not_found})
+    def get_sighting(request: HttpRequest, sighting_id: str) -> Any:
+        """One verified sighting by its id (anything else is not found, like a slug)."""
+        if (
+            not (sighting_id.isascii() and sighting_id.isdigit())
+            or len(sighting_id) > MAX_ID_DIGITS
+        ):
+            raise Http404("no such sighting")
+        return sighting_row(get_object_or_404(public, pk=int(sighting_id)))
+
+    @signs.get("", response={200: list[SignOut], **bad_filter})
+    @paginate(pages)
+    def list_signs(request: HttpRequest, bbox: str = "") -> Any:
+        """Verified surveillance warning signs; `bbox=west,south,east,north` narrows them."""
+        found = bbox_filter(
+            Sign.objects.filter(status=Status.VERIFIED).select_related("source"), bbox
+        )
+        return mapped(found.order_by("pk"), sign_row)
+
+    return sightings, signs
