@@ -29,6 +29,7 @@ PURE = [
     "camwatch.coding.readers",
     "camwatch.coding.censor",
     "camwatch.sightings.osm",
+    "camwatch.sightings.photos",
     "camwatch.sightings.spatial",
 ]
 
