@@ -170,3 +170,16 @@ def test_the_cli_extracts_without_a_database(tmp_path: Path) -> None:
         {"device_type": "camera", "vendor": "hikvision", "count": 41}
     ]
     assert "DJANGO False" in done.stderr
+
+
+def test_review_findings_on_plausible_letters() -> None:
+    cost = extract_bytes("r.txt", "94 hours at £25 per hour = £2350.".encode()).of_kind("cost")
+    assert cost[0].value["total"] == 2350.0
+    assert cost[0].value["consistent"] is True
+    dated = "Make Model Qty\nHikvision DS-2CD2143G0-I 40\nInformation correct as at March 2023"
+    assert summary(dated)["counts"] == [
+        {"device_type": "camera", "vendor": "hikvision", "count": 40}
+    ]
+    both = summary("None of our Hikvision cameras have facial recognition enabled.")
+    assert both["vendors"] == {"hikvision": "held"}
+    assert both["capabilities"] == {"facial-recognition": "no"}

@@ -152,3 +152,17 @@ def test_arbitrary_bytes_never_raise(prefix: bytes, body: bytes) -> None:
     assert reading.documents or reading.errors
     for error in reading.errors:
         assert error.name.startswith("fuzz.bin")
+
+
+def test_office_files_that_unpack_too_far_are_refused() -> None:
+    """A Word or Excel file is a ZIP: a part that inflates past the ratio is a bomb."""
+    for name, part in (("bomb.docx", "word/document.xml"), ("bomb.xlsx", "xl/workbook.xml")):
+        data = _zip({part: b"<w:p/>" * 2_000_000, "[Content_Types].xml": b"<Types/>"})
+        reading = read_bytes(name, data)
+        assert not reading.documents
+        assert f"its part {part} unpacks more than 200:1" in str(reading.errors[0])
+
+
+def test_nul_bytes_never_reach_the_text() -> None:
+    reading = read_bytes("r.txt", b"We operate 41 cameras." + b"x" * 5000 + b"\x00tail")
+    assert "\x00" not in reading.text

@@ -201,10 +201,21 @@ def test_a_campaigns_replies_are_coded_with_their_links(reviewer: object, client
     assert document.sender_name == "Jane Smith"
     count = _one(document, "count")
     assert count.part == f"CW-9-1-{message.pk}.eml/assets.csv"
-    accept(count, reviewer)
-    assert Client().get(f"/coding/{document.pk}/public/").status_code == 404  # embargoed
-    client.force_login(reviewer)  # the campaign's owner is its team
-    assert "Jane Smith" not in client.get(f"/coding/{document.pk}/public/").content.decode()
+    with pytest.raises(ReviewError, match="under embargo until 2999-01-01"):
+        accept(count, reviewer)  # nothing from it reaches the public registry yet
+    from django.contrib.auth.models import Permission
+
+    outsider = type(reviewer).objects.create_user("outsider", password="pw-out-1")
+    outsider.user_permissions.add(Permission.objects.get(codename="review_document"))
+    client.force_login(outsider)  # a reviewer, but not on the campaign's team (nor staff)
+    assert client.get(f"/coding/{document.pk}/").status_code == 404
+    assert client.post(f"/coding/suggestions/{count.pk}/", {"action": "accept"}).status_code == 404
+    assert document.name not in client.get("/coding/").content.decode()
+    Campaign.objects.filter(pk=campaign.pk).update(embargo_until=dt.date(2000, 1, 1))
+    accept(Suggestion.objects.get(pk=count.pk), reviewer)
+    public = Client().get(f"/coding/{document.pk}/public/").content.decode()
+    assert "40" in public
+    assert "Jane Smith" not in public
     assert runner.invoke(main, ["coding", "ingest", "x", "--campaign", "cctv"]).exit_code == 2
 
 
@@ -224,3 +235,41 @@ def test_published_quotes_lose_personal_data(reviewer: object) -> None:
         "Dear Requester, [name removed] confirms the Council operates 41 Hikvision cameras."
     )
     assert "[body]" in document.published(text)
+
+
+def test_decisions_are_final_and_edits_are_checked(reviewer: object) -> None:
+    document = _ingest()
+    count = _one(document, "count")
+    accept(count, reviewer)
+    count.refresh_from_db()
+    with pytest.raises(ReviewError, match="already accepted"):
+        reject(count, reviewer)
+    with pytest.raises(ReviewError, match="at least 1"):
+        accept(_one(_ingest(REPLY + " "), "count"), reviewer, {"count": "-5"})
+    with pytest.raises(ReviewError, match="outcome 'pwned' is not one of"):
+        accept(_one(_ingest(REPLY + "  "), "outcome"), reviewer, {"outcome": "pwned"})
+
+
+def test_names_and_odd_rules_in_the_public_copy(reviewer: object) -> None:
+    done = ingest_bytes("Reply to Jane Requester.txt", REPLY.encode(),
+                        body=m.PublicBody.objects.get(slug="camden"))  # fmt: skip
+    document = done.document
+    CensorRule.objects.create(text="Jane Requester", replacement=r"[\1 removed]", reason="t")
+    count = _one(document, "count")
+    accept(count, reviewer)
+    page = Client().get(f"/coding/{document.pk}/public/").content.decode()
+    assert "Jane Requester" not in page
+    assert r"[\1 removed]" in page
+    holding = Suggestion.objects.get(pk=count.pk).holding
+    assert "Jane Requester" not in holding.citations.get().locator
+    assert "Jane Requester" not in holding.citations.get().source.title
+
+
+def test_a_rejected_date_does_not_date_holdings(reviewer: object) -> None:
+    text = "Your request of 2 January 2019 was received. Date: 14 March 2023. " + REPLY
+    document = _ingest(text)
+    first_date = document.suggestions.filter(kind="date").order_by("order").first()
+    reject(first_date, reviewer)
+    count = _one(document, "count")
+    accept(count, reviewer)
+    assert Suggestion.objects.get(pk=count.pk).holding.as_of.isoformat() == "2023-03-14"

@@ -26,13 +26,36 @@ def test_importing_twice_updates_and_cites_the_file() -> None:
     first = import_osm(HELSINKI)
     again = import_osm(HELSINKI)
     assert (first.cameras_created, first.signs_created) == (221, 19)
-    assert (again.cameras_created, again.cameras_updated, again.signs_updated) == (0, 221, 19)
+    # The same versions again: nothing to change.
+    assert (again.cameras_created, again.cameras_updated, again.signs_updated) == (0, 0, 0)
     assert Sighting.objects.count() == 221
     assert Sign.objects.count() == 19
     source = m.Source.objects.get(key=first.source)
     assert source.licence.startswith("Open Database Licence")
     assert len(source.sha256) == 64
-    assert Sighting.history.count() == 442  # created, then updated: both kept
+    assert Sighting.history.count() == 221
+
+
+def _overpass(tmp_path: Path, name: str, nodes: list[dict]) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"elements": [{"type": "node", **n} for n in nodes]}))
+    return path
+
+
+def test_newer_versions_update_but_keep_the_review_decision(tmp_path: Path) -> None:
+    camera = {"id": 5, "lat": 52.2, "lon": 0.12, "tags": {"man_made": "surveillance"}}
+    import_osm(_overpass(tmp_path, "v1.json", [{**camera, "version": 1}]))
+    Sighting.objects.update(status="rejected")
+    newer = {**camera, "version": 2, "tags": {"man_made": "surveillance", "camera:type": "dome"}}
+    report = import_osm(_overpass(tmp_path, "v2.json", [newer]))
+    sighting = Sighting.objects.get()
+    assert report.cameras_updated == 1
+    assert (sighting.camera_type, sighting.status) == ("dome", "rejected")
+    older = import_osm(_overpass(tmp_path, "v1b.json", [{**camera, "version": 1}]))
+    assert older.cameras_updated == 0
+    assert Sighting.objects.get().camera_type == "dome"
+    twice = [{**camera, "id": 6, "version": 1}, {**camera, "id": 6, "version": 1}]
+    assert import_osm(_overpass(tmp_path, "twice.json", twice)).cameras_created == 1
 
 
 def test_a_bad_file_changes_nothing(tmp_path: Path) -> None:

@@ -164,3 +164,30 @@ def test_arbitrary_xml_raises_only_osm_errors(text: str) -> None:
         path.write_text("<osm>" + text, encoding="utf-8")
         with contextlib.suppress(osm.OsmError):
             list(osm.read_nodes(path))
+
+
+def test_pbf_keeps_numbered_sign_keys_and_odd_directions(tmp_path: Path) -> None:
+    path = tmp_path / "signs.osm.pbf"
+    with osmium.SimpleWriter(str(path)) as writer:
+        writer.add_node(
+            osmium.osm.mutable.Node(
+                id=1,
+                version=1,
+                location=(0.12, 52.2),
+                tags={"highway": "street_lamp", "traffic_sign:2": "GB:CCTV in operation"},
+            )
+        )
+        writer.add_node(
+            osmium.osm.mutable.Node(
+                id=2,
+                version=1,
+                location=(0.13, 52.2),
+                tags={"man_made": "surveillance", "camera:direction": "inf"},
+            )
+        )
+    nodes = {node.id: node for node in osm.read_nodes(path)}
+    assert nodes[1].is_sign
+    assert osm.read_fields(nodes[2].tags).direction_deg is None
+    out = io.StringIO()
+    unversioned = osm.Change(52.2, 0.1, {"man_made": "surveillance"}, osm_id=9, version=None)
+    assert osm.write_osmchange([unversioned], out) == 0

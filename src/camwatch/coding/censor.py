@@ -22,6 +22,9 @@ class Rule:
     regexp: bool = False
     replacement: str = "[redacted]"
 
+    def literal(self, _match: re.Match[str]) -> str:
+        return self.replacement
+
     def compiled(self) -> re.Pattern[str]:
         if not self.text.strip():
             raise RuleError("a censor rule needs some text to hide")
@@ -38,5 +41,6 @@ def censor(text: str, rules: Iterable[Rule] = (), names: Iterable[str] = ()) -> 
     """`text` as it may be published."""
     text = redact(text, names)
     for rule in rules:
-        text = rule.compiled().sub(rule.replacement, text)
+        # The replacement is literal text: "\1" in it is shown, never a group reference.
+        text = rule.compiled().sub(rule.literal, text)
     return text

@@ -89,9 +89,16 @@ def ingest_command(
         "body": _find(PublicBody, body, "public body"),
         "investigation": _find(Investigation, investigation, "investigation"),
     }
+    from camwatch.coding.ingest import Ingested
+
     failed = 0
     for path in _files(paths):
-        done = ingest_path(path, **links)
+        try:
+            done = ingest_path(path, **links)
+        except Exception as error:  # one file's failure must not stop the rest
+            done = Ingested(
+                path.name, errors=[f"{path}: not stored ({type(error).__name__}: {error})"]
+            )
         failed += bool(done.errors and done.document is None)
         _report(path, done, as_json)
     if failed:

@@ -52,11 +52,13 @@ class Document:
         return "\n\n".join(self.pages)
 
     def add_page(self, text: str) -> int:
-        self.pages.append(text)
+        # NUL is not text (and PostgreSQL cannot store it in JSON): binary junk in a page.
+        self.pages.append(text.replace("\x00", ""))
         return len(self.pages)
 
     def add_table_page(self, title: str, rows: list[list[str]], prefix: str = "") -> None:
         """A sheet becomes a page of its own holding the rows as tab-separated lines."""
+        rows = [[cell.replace("\x00", "") for cell in row] for row in rows]
         lines = [CELL_SEPARATOR.join(" ".join(c.split()) for c in row) for row in rows]
         number = self.add_page(prefix + "\n".join(lines))
         self.tables.append(Table(number, title, rows))

@@ -47,7 +47,7 @@ LISTED_SECTION = re.compile(
 REGULATION = re.compile(r"\bregulations?\s+(12\s*\(\s*[45]\s*\)\s*\(\s*[a-g]\s*\)|13)", re.I)
 COST = re.compile(
     r"(?P<hours>\d+(?:\.\d+)?)\s*hours?\b.{0,60}?£\s?(?P<rate>\d+(?:\.\d\d)?)\s*(?:per|an|a|/)\s*"
-    r"hour.{0,40}?£\s?(?P<total>\d{1,3}(?:,\d{3})*(?:\.\d\d)?)",
+    r"hour.{0,40}?£\s?(?P<total>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d\d)?)",
     re.IGNORECASE,
 )
 NCND = re.compile(

@@ -5,6 +5,7 @@ decision records who made it and when; the registry records are history-tracked.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from camwatch.registry.models import (
     Vendor,
 )
 from camwatch.registry.models.holdings import CapabilityStatus, CountQualifier, Method
+from camwatch.registry.models.investigations import Outcome
 
 EDITABLE = {
     "count": ("count", "device_type", "vendor"),
@@ -34,11 +36,32 @@ EDITABLE = {
 }
 
 
+LOCATOR_CHARS = 200  # HoldingSource.locator's length
+SECTION_LABEL = re.compile(r"^(?:s\.\d{1,2}|r\.\d{1,2}(?:\(\d\)\([a-g]\))?)$")
+
+
 class ReviewError(ValueError):
     """A decision that cannot be applied, with the reason (e.g. an unknown vendor)."""
 
 
+def _pending(suggestion: Suggestion) -> None:
+    """A decision is final: reversing one would leave its Holding published, so a second
+    decision is refused rather than half-applied (an editor corrects the registry record
+    in the admin, where its history is kept)."""
+    if suggestion.status != SuggestionStatus.PENDING:
+        raise ReviewError(f"already {suggestion.get_status_display()}: a decision is final")
+
+
+def _not_embargoed(document: Document) -> None:
+    """Facts from a campaign's reply reach the public registry only after its embargo."""
+    request = document.foi_request
+    if request is not None and not request.campaign.is_public():
+        until = request.campaign.embargo_until
+        raise ReviewError(f"the campaign is under embargo until {until}: accept its facts then")
+
+
 def reject(suggestion: Suggestion, user: Any) -> None:
+    _pending(suggestion)
     _decide(suggestion, user, SuggestionStatus.REJECTED, None)
     suggestion.save()
 
@@ -46,6 +69,9 @@ def reject(suggestion: Suggestion, user: Any) -> None:
 @transaction.atomic
 def accept(suggestion: Suggestion, user: Any, edits: dict[str, str] | None = None) -> str:
     """Accept, with any edited fields; returns what accepting it did."""
+    _pending(suggestion)
+    if suggestion.is_fact:
+        _not_embargoed(suggestion.document)
     final = dict(suggestion.value)
     changed = {k: v for k, v in (edits or {}).items() if k in EDITABLE.get(suggestion.kind, ())}
     changed = {k: v for k, v in changed.items() if str(final.get(k) or "") != v}
@@ -57,13 +83,28 @@ def accept(suggestion: Suggestion, user: Any, edits: dict[str, str] | None = Non
     return suggestion.note
 
 
+ALLOWED = {
+    ("vendor", "status"): {"held", "not_held", "mentioned"},
+    ("capability", "status"): {"yes", "no"},
+    ("outcome", "outcome"): {o.value for o in Outcome},
+}
+
+
 def _typed(kind: str, changed: dict[str, str]) -> dict[str, Any]:
+    """Edited values checked before anything is written: the forms are only a help."""
     out: dict[str, Any] = dict(changed)
     if "count" in out:
         try:
             out["count"] = int(str(out["count"]).replace(",", ""))
         except ValueError as error:
             raise ReviewError(f"count {out['count']!r} is not a whole number") from error
+        if out["count"] < 1:
+            raise ReviewError("a count is at least 1: reject the suggestion instead")
+    for (of_kind, name), allowed in ALLOWED.items():
+        if of_kind == kind and name in out and out[name] not in allowed:
+            raise ReviewError(f"{name} {out[name]!r} is not one of {', '.join(sorted(allowed))}")
+    if "section" in out and not SECTION_LABEL.match(out["section"]):
+        raise ReviewError(f"section {out['section']!r} is not like s.31 or r.12(4)(b)")
     if "vendor" in out and not out["vendor"]:
         out["vendor"] = None
     return out
@@ -98,14 +139,17 @@ def document_source(document: Document) -> Source:
     if document.source_id:
         return document.source
     body = document.body.name if document.body else "unknown body"
-    source = Source.objects.create(
+    source, _ = Source.objects.get_or_create(  # kept if the document was deleted and re-ingested
         key=f"reply-{document.sha256[:16]}",
-        kind=SourceKind.FOI_RESPONSE,
-        title=f"{body}: reply {document.name}",
-        publisher=body,
-        retrieved=document.created.date(),
-        sha256=document.sha256,
-        notes="A reply coded in camwatch; the public copy has officers' personal data removed.",
+        defaults={
+            "kind": SourceKind.FOI_RESPONSE,
+            "title": f"{body}: reply {document.published(document.name)}"[:500],
+            "publisher": body,
+            "retrieved": document.created.date(),
+            "sha256": document.sha256,
+            "notes": "A reply coded in camwatch; its public copy has officers' personal data "
+            "removed.",
+        },
     )
     document.source = source
     document.save(update_fields=["source"])
@@ -113,9 +157,12 @@ def document_source(document: Document) -> Source:
 
 
 def reply_date(document: Document) -> dt.date:
-    first = document.suggestions.filter(kind="date").order_by("order").first()
-    if first is not None:
-        return dt.date.fromisoformat(first.value["date"])
+    """The first accepted date, else the first not rejected, else the day of ingest."""
+    dates = document.suggestions.filter(kind="date").exclude(status=SuggestionStatus.REJECTED)
+    chosen = dates.exclude(status=SuggestionStatus.PENDING).order_by("order").first()
+    chosen = chosen or dates.order_by("order").first()
+    if chosen is not None:
+        return dt.date.fromisoformat((chosen.final or chosen.value)["date"])
     return document.created.date()
 
 
@@ -143,11 +190,18 @@ def _holding(suggestion: Suggestion, final: dict[str, Any]) -> Holding:
     HoldingSource.objects.update_or_create(
         holding=holding,
         source=document_source(document),
-        locator=f"{suggestion.part}, page {suggestion.page}",
+        locator=_locator(suggestion),
         defaults={"quote": _quote(suggestion)},
     )
     _apply_capabilities(document, [holding])
     return holding
+
+
+def _locator(suggestion: Suggestion) -> str:
+    """Where in the reply, as published: a file name may name a person."""
+    part = suggestion.document.published(suggestion.part)
+    page = f", page {suggestion.page}"
+    return part[: LOCATOR_CHARS - len(page)] + page
 
 
 def _quote(suggestion: Suggestion) -> str:

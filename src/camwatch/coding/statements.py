@@ -107,8 +107,11 @@ def _vendor_status(flat: str, start: int, end: int) -> str:
             before = flat[clause_start:start]
             after = flat[end:clause_end]
             negated = bool(NEGATION.search(before)) or bool(NEGATED_AFTER.search(after))
-            if negated and ABOUT_INFORMATION.search(flat[clause_start:clause_end]):
+            clause = flat[clause_start:clause_end]
+            if negated and ABOUT_INFORMATION.search(clause):
                 return "mentioned"  # "we hold no information about Dahua"
+            if negated and any(p.search(clause) for p in CAPABILITY.values()):
+                return "held"  # "none of our Hikvision cameras have facial recognition"
             return "not_held" if negated else "held"
     return "held"
 

@@ -40,6 +40,11 @@ TYPE_WORDS = frozenset(NOUNS) | {
     "dome", "ptz", "static", "fixed", "bullet", "thermal", "anpr", "body", "worn", "ip",
     "network", "digital",
 }  # fmt: skip
+DATED_LINE = re.compile(
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|as\s+at|as\s+of|in|since)\s+(?:19[89]\d|20[0-3]\d)\s*\.?$",
+    re.IGNORECASE,
+)
 INTEGER = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
 
 
@@ -137,6 +142,8 @@ def _row_count(unit: Unit, header: Header, lexicon: Lexicon) -> Suggestion | Non
     qty = unit.text.split()[-1] if header.qty is None else _cell(unit, header.qty)[0]
     if not INTEGER.match(qty) or int(qty.replace(",", "")) == 0:
         return None
+    if header.qty is None and _dated(unit.text):
+        return None  # "Information correct as at March 2023" under a text table
     make = _cell(unit, header.make)[0] if header.make is not None else unit.text
     vendor = lexicon.vendor_of(make)
     model = _model_code(unit, header)
@@ -169,6 +176,11 @@ def _text_row_model(unit: Unit, lexicon: Lexicon) -> Iterator[Suggestion]:
     found = GENERIC_CODE.search(unit.flat)
     if found:
         yield counts.model_suggestion(unit, lexicon, found.group(0), *found.span())
+
+
+def _dated(text: str) -> bool:
+    """A text row whose last number is a year after a month or "as at": a date, not a count."""
+    return bool(DATED_LINE.search(text))
 
 
 def _model_code(unit: Unit, header: Header) -> str | None:

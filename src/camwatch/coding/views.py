@@ -41,6 +41,17 @@ def _reviewer(request: HttpRequest) -> None:
         raise PermissionDenied("reviewing replies needs the review permission")
 
 
+def visible_documents(user: Any) -> Any:
+    """Documents a reviewer may see: a reply to an FOI campaign under embargo only by the
+    campaign's team, as everywhere else (foi/views.py)."""
+    from camwatch.foi.views import visible_campaigns
+
+    campaigns = visible_campaigns(user).values("pk")
+    return Document.objects.filter(
+        Q(foi_request__isnull=True) | Q(foi_request__campaign__in=campaigns)
+    )
+
+
 class QueueView(FormatView):
     template_name = "coding/queue.html"
     csv_name = "coding-queue"
@@ -50,8 +61,10 @@ class QueueView(FormatView):
             raise Http404("no such page")
         _reviewer(self.request)
         pending = Count("suggestions", filter=Q(suggestions__status=SuggestionStatus.PENDING))
-        documents = Document.objects.select_related("body").annotate(
-            pending=pending, total=Count("suggestions")
+        documents = (
+            visible_documents(self.request.user)
+            .select_related("body")
+            .annotate(pending=pending, total=Count("suggestions"))
         )
         self.rows = [
             {"id": d.pk, "name": d.name, "body": d.body.name if d.body else "",
@@ -113,7 +126,8 @@ class DocumentView(FormatView):
         if not self.request.user.is_authenticated:
             raise Http404("no such page")
         _reviewer(self.request)
-        self.document = get_object_or_404(Document.objects.select_related("body"), pk=pk)
+        found = visible_documents(self.request.user).select_related("body")
+        self.document = get_object_or_404(found, pk=pk)
         self.suggestions = list(self.document.suggestions.select_related("reviewer", "holding"))
         self.csv_name = f"coding-document-{pk}"
 
@@ -148,7 +162,8 @@ class DocumentView(FormatView):
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     _reviewer(request)
-    suggestion = get_object_or_404(Suggestion.objects.select_related("document"), pk=pk)
+    visible = Suggestion.objects.filter(document__in=visible_documents(request.user))
+    suggestion = get_object_or_404(visible.select_related("document"), pk=pk)
     action = request.POST.get("action", "")
     try:
         if action == "reject":
@@ -179,7 +194,10 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("this reply is not published")
     rules = document.applicable_rules()
     parts = [
-        {"name": part["name"], "pages": [document.published(page, rules) for page in part["pages"]]}
+        {
+            "name": document.published(part["name"], rules),
+            "pages": [document.published(page, rules) for page in part["pages"]],
+        }
         for part in document.parts
     ]
     accepted = [
@@ -188,5 +206,12 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
             status__in=[SuggestionStatus.ACCEPTED, SuggestionStatus.EDITED]
         )
     ]
-    context = {"title": document.name, "document": document, "parts": parts, "accepted": accepted}
+    name = document.published(document.name, rules)
+    context = {
+        "title": name,
+        "name": name,
+        "document": document,
+        "parts": parts,
+        "accepted": accepted,
+    }
     return render(request, "coding/public.html", context)

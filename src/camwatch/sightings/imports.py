@@ -45,8 +45,8 @@ def file_sha256(path: Path) -> str:
 
 def import_osm(path: Path, fmt: str | None = None) -> ImportReport:
     """Read the whole file first (an unreadable file changes nothing), then write it in
-    one transaction."""
-    nodes = list(osm.read_nodes(path, fmt))
+    one transaction. A node listed twice counts once (its last, as osmium would)."""
+    nodes = list({node.id: node for node in osm.read_nodes(path, fmt)}.values())
     digest = file_sha256(path)
     with transaction.atomic():
         source = _source(path, digest)
@@ -114,13 +114,20 @@ def _common(node: osm.Node, source: Source) -> dict[str, Any]:
         "osm_version": node.version,
         "tags": node.tags,
         "source": source,
-        "status": Status.VERIFIED,  # a dataset the operator chose to import
     }
 
 
 def _sign(node: osm.Node, source: Source) -> dict[str, Any]:
     text = "; ".join(v for k, v in sorted(node.tags.items()) if "traffic_sign" in k)
     return {**_common(node, source), "text": text}
+
+
+def _newer(node: osm.Node, item: Any) -> bool:
+    """Only a newer version of a node replaces what is stored: an older extract imported
+    after a newer one changes nothing. Without versions, the file is taken as current."""
+    if node.version is None or item.osm_version is None:
+        return True
+    return bool(node.version > item.osm_version)
 
 
 def _upsert(model: Any, nodes: list[osm.Node], values: Any) -> tuple[int, int]:
@@ -132,13 +139,15 @@ def _upsert(model: Any, nodes: list[osm.Node], values: Any) -> tuple[int, int]:
     new, changed = [], []
     for node in nodes:
         fields = values(node)
-        if node.id in existing:
-            item = existing[node.id]
+        item = existing.get(node.id)
+        if item is None:
+            # New objects from a dataset the operator chose to import are verified.
+            new.append(model(**fields, status=Status.VERIFIED))
+        elif _newer(node, item):
+            # A review decision (verified or rejected) is kept: only OSM's data changes.
             for name, value in fields.items():
                 setattr(item, name, value)
             changed.append(item)
-        else:
-            new.append(model(**fields))
     bulk_create_with_history(new, model, batch_size=BATCH)
     if changed:
         names = [f for f in values(nodes[0]) if f != "osm_id"]

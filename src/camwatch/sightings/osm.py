@@ -10,6 +10,7 @@ round trip preserves every tag.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ def direction_degrees(text: str) -> float | None:
         value = float(first)
     except ValueError:
         return None
-    return value % 360 if value >= 0 else None
+    return value % 360 if math.isfinite(value) and value >= 0 else None
 
 
 def _number(text: str) -> float | None:
@@ -218,11 +219,12 @@ def _xml_node(path: Path, element: Any) -> Node:
 def _read_pbf(path: Path) -> Iterator[Node]:
     import osmium
 
-    keys = ("man_made", *mapping()["sign_keys"])
     try:
+        # Every tagged node: sign keys come numbered (traffic_sign:2), which a key filter
+        # cannot match; read_nodes keeps only cameras and signs.
         processor = osmium.FileProcessor(str(path), osmium.osm.NODE)
-        for item in processor.with_filter(osmium.filter.KeyFilter(*keys)):
-            if not isinstance(item, osmium.osm.Node):
+        for item in processor:
+            if not isinstance(item, osmium.osm.Node) or not len(item.tags):
                 continue
             tags = {tag.k: tag.v for tag in item.tags}
             lat, lon = item.location.lat, item.location.lon
@@ -286,6 +288,8 @@ def write_osmchange(changes: Iterable[Change], out: IO[str]) -> int:
     create: list[Change] = []
     modify: list[Change] = []
     for change in changes:
+        if change.osm_id is not None and change.version is None:
+            continue  # without its version a modify cannot be checked against OSM: skipped
         (create if change.osm_id is None else modify).append(change)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write('<osmChange version="0.6" generator="camwatch">\n')

@@ -19,11 +19,28 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 MAX_EMPTY_REPEAT = 1024  # wider runs of empty cells are padding to the sheet's edge
 
 
+def check_members(document: Document, data: bytes, context: Context) -> None:
+    """An Office file is a ZIP archive: each part is held to the same compression-ratio
+    limit as an archive's members, and their declared sizes (which bound what zipfile will
+    unpack) to the file's budget, before any XML is parsed."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise DocumentError(document.name, f"a damaged container ({error})") from error
+    for member in members:
+        if member.file_size > max(member.compress_size, 1) * context.limits.max_ratio:
+            raise DocumentError(
+                document.name,
+                f"its part {member.filename} unpacks more than {context.limits.max_ratio}:1 "
+                "(CAMWATCH_CODING_MAX_RATIO); refused as a possible archive bomb",
+            )
+    context.spend(document.name, sum(member.file_size for member in members))
+
+
 def _xml(document: Document, data: bytes, member: str, context: Context) -> Element:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        info = archive.getinfo(member)
-        context.spend(document.name, info.file_size)
+        archive.getinfo(member)
         root: Element = SafeXML.fromstring(archive.read(member))
         return root
     except KeyError as error:
@@ -33,6 +50,7 @@ def _xml(document: Document, data: bytes, member: str, context: Context) -> Elem
 
 
 def read_docx(document: Document, data: bytes, context: Context, depth: int) -> None:
+    check_members(document, data, context)
     body = _xml(document, data, "word/document.xml", context).find(f"{W}body")
     lines: list[str] = []
     tables: list[list[list[str]]] = []
@@ -64,6 +82,7 @@ def _paragraph(paragraph: Element) -> str:
 
 
 def read_ods(document: Document, data: bytes, context: Context, depth: int) -> None:
+    check_members(document, data, context)
     root = _xml(document, data, "content.xml", context)
     budget = SheetBudget(document.name, context)
     for sheet in root.iter(f"{TABLE}table"):

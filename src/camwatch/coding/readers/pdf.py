@@ -17,6 +17,7 @@ from camwatch.coding.documents import Context, Document, DocumentError
 MIN_TEXT_CHARS = 20
 OCR_DPI = 300
 PDF_POINTS_PER_INCH = 72
+MAX_OCR_PIXELS = 40_000_000  # an A4 page at 300 dpi is 8.7 million
 
 
 def read_pdf(document: Document, data: bytes, context: Context, depth: int) -> None:
@@ -63,7 +64,13 @@ def _read_page(
 
 
 def _ocr(name: str, page: pdfium.PdfPage, tesseract: str, context: Context) -> str:
-    image = page.render(scale=OCR_DPI / PDF_POINTS_PER_INCH, grayscale=True).to_pil()
+    # A page can declare any size; a scan is rendered at 300 dpi only while that stays
+    # under MAX_OCR_PIXELS, else at the resolution that fits (a 14,400-point page would
+    # otherwise take gigabytes).
+    width, height = page.get_size()
+    scale = OCR_DPI / PDF_POINTS_PER_INCH
+    scale = min(scale, (MAX_OCR_PIXELS / max(width * height, 1)) ** 0.5)
+    image = page.render(scale=scale, grayscale=True).to_pil()
     png = io.BytesIO()
     image.save(png, format="PNG")
     try:

@@ -58,6 +58,9 @@ def keep_rows(values: Iterable[Sequence[object]], budget: SheetBudget) -> list[l
 
 
 def read_xlsx(document: Document, data: bytes, context: Context, depth: int) -> None:
+    from camwatch.coding.readers.office import check_members
+
+    check_members(document, data, context)
     budget = SheetBudget(document.name, context)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
