@@ -81,3 +81,31 @@ const review = document.querySelector("[data-review]");
 if (review) {
   reviewKeys(review);
 }
+
+// The sighting form (/sightings/new/): "Use my location" fills latitude, longitude and
+// accuracy from the browser's geolocation. Without JavaScript, type them or send a photo
+// with GPS.
+function useLocation(button) {
+  const status = document.getElementById("location-status");
+  button.hidden = !("geolocation" in navigator);
+  button.addEventListener("click", () => {
+    status.textContent = "Finding you...";
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        document.getElementById("id_latitude").value = position.coords.latitude.toFixed(6);
+        document.getElementById("id_longitude").value = position.coords.longitude.toFixed(6);
+        document.getElementById("id_accuracy_m").value = Math.round(position.coords.accuracy);
+        status.textContent = "Position filled in.";
+      },
+      (error) => {
+        status.textContent = `No position: ${error.message}`;
+      },
+      { enableHighAccuracy: true, timeout: 15000 },
+    );
+  });
+}
+
+const locate = document.getElementById("use-location");
+if (locate) {
+  useLocation(locate);
+}

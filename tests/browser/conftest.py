@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,3 +50,21 @@ def page(browser: object, site: str) -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def new_page(browser: Any, base: str) -> Any:
+    """A page in a fresh context (its own cookies) with a patient default timeout."""
+    page = browser.new_context(base_url=base).new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def log_in(page: Any, username: str, password: str, then: str) -> None:
+    """Sign in through the login form and land on `then`."""
+    import re
+
+    page.goto(f"/accounts/login/?next={then}")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(re.escape(then) + "$"))

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from benchmarks.coding_corpus import render_bytes
+from tests.browser.conftest import log_in, new_page
 from tests.conftest import _camwatch, serving, site_environment
 
 pytestmark = pytest.mark.browser
@@ -62,13 +63,8 @@ def test_code_a_reply_from_upload_to_holding(
     browser: Any, coding_site: tuple[str, Path], artifacts: Path
 ) -> None:
     base, reply = coding_site
-    page = browser.new_context(base_url=base).new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/?next=/coding/")
-    page.get_by_label("User name").fill("coder")
-    page.get_by_label("Password").fill("coder-password-1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/coding/$"))
+    page = new_page(browser, base)
+    log_in(page, "coder", "coder-password-1", then="/coding/")
 
     page.get_by_label("Files").set_input_files(str(reply))
     page.get_by_label("Public body").select_option("camden")

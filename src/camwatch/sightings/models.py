@@ -76,10 +76,19 @@ class Sighting(Located):
     contributor_public = models.BooleanField(
         default=False, help_text="The contributor chose to be named"
     )
+    submitter = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="Keyed hash of the contributor's account or address, for rate limits",
+    )  # fmt: skip
+    possible_duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A sighting within 15 m with the same type and vendor, for the reviewer",
+    )  # fmt: skip
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
+        permissions = [("review_sighting", "Can verify or reject contributed sightings")]
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="sighting_point"),
             models.Index(fields=["status", "vendor"], name="sighting_status_vendor"),
@@ -116,3 +125,25 @@ class Sign(Located):
 
     def __str__(self) -> str:
         return f"sign at {self.latitude:.5f}, {self.longitude:.5f}"
+
+
+class SightingPhoto(models.Model):
+    """A contributed photo: the original for reviewers only, and the copy that may be
+    published (no metadata, faces and plates blurred)."""
+
+    sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="photos")
+    original = models.FileField(upload_to="sightings/originals/", help_text="Never served publicly")
+    published = models.FileField(upload_to="sightings/photos/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    regions = models.JSONField(default=list, blank=True, help_text="Blurred faces and plates")
+    exif_latitude = models.FloatField(null=True, blank=True)
+    exif_longitude = models.FloatField(null=True, blank=True)
+    exif_taken_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of sighting {self.sighting_id}"

@@ -179,3 +179,5 @@ CAMWATCH_IMAP = mail_server("CAMWATCH_IMAP_URL", "imap")
 # foi+cw-3-17-<token>@example.org for foi@example.org.
 CAMWATCH_FOI_MAILBOX = os.environ.get("CAMWATCH_FOI_MAILBOX", "").strip() or "foi@localhost"
 CAMWATCH_MAX_MAIL_BYTES = env_int("CAMWATCH_MAX_MAIL_BYTES", 30_000_000, minimum=1000)
+# Sightings a contributor (an account, or an address when not signed in) may send an hour.
+CAMWATCH_CONTRIBUTIONS_PER_HOUR = env_int("CAMWATCH_CONTRIBUTIONS_PER_HOUR", 20, minimum=1)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("camwatch.foi.urls")),
     path("", include("camwatch.coding.urls")),
+    path("", include("camwatch.sightings.urls")),
     path("", include("camwatch.findings.urls")),
     path("", include("camwatch.registry.urls")),
 ]
