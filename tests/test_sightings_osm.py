@@ -144,26 +144,25 @@ def test_bad_files_are_refused_with_where(tmp_path: Path) -> None:
         list(osm.read_nodes(junk))
 
 
-@given(st.binary(max_size=400))
-def test_arbitrary_overpass_bytes_raise_only_osm_errors(data: bytes) -> None:
+def _read_only_osm_errors(name: str, data: bytes) -> None:
+    """Reading `data` as the file `name` raises nothing but OsmError."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "x.json"
-        path.write_bytes(b"{" + data)
+        path = Path(folder) / name
+        path.write_bytes(data)
         with contextlib.suppress(osm.OsmError):
             list(osm.read_nodes(path))
+
+
+@given(st.binary(max_size=400))
+def test_arbitrary_overpass_bytes_raise_only_osm_errors(data: bytes) -> None:
+    _read_only_osm_errors("x.json", b"{" + data)
 
 
 @given(st.text(max_size=300))
 def test_arbitrary_xml_raises_only_osm_errors(text: str) -> None:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "x.osm"
-        path.write_text("<osm>" + text, encoding="utf-8")
-        with contextlib.suppress(osm.OsmError):
-            list(osm.read_nodes(path))
+    _read_only_osm_errors("x.osm", ("<osm>" + text).encode("utf-8"))
 
 
 def test_pbf_keeps_numbered_sign_keys_and_odd_directions(tmp_path: Path) -> None:

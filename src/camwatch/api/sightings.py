@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from camwatch.sightings.exports import public_row
 from camwatch.sightings.models import CameraType, Sighting, Sign, Status
 
 MAX_LATITUDE = 90.0
@@ -73,31 +74,20 @@ def bbox_filter(queryset: Any, bbox: str) -> Any:
 
 
 def sighting_row(item: Sighting) -> dict[str, Any]:
-    contributor = (
-        item.contributor.get_username() if item.contributor_public and item.contributor_id else None
-    )
-    return {
-        "id": item.pk, "latitude": item.latitude, "longitude": item.longitude,
-        "accuracy_m": item.accuracy_m,
-        "observed_at": item.observed_at.isoformat() if item.observed_at else None,
-        "camera_type": item.camera_type, "mount": item.mount, "direction_deg": item.direction_deg,
-        "direction_text": item.direction_text, "height_m": item.height_m,
-        "vendor": item.vendor.slug if item.vendor_id else None,
-        "manufacturer_as_seen": item.manufacturer_as_seen, "brand_as_seen": item.brand_as_seen,
-        "model_as_seen": item.model_as_seen, "operator_name": item.operator_name,
-        "operator_body": item.operator_body.slug if item.operator_body_id else None,
-        "contributor": contributor, "osm_id": item.osm_id,
-        "source": item.source.key if item.source_id else None, "tags": item.tags,
-    }  # fmt: skip
+    """The exports' public fields (the schema keeps its own), the tags, and the contributor
+    only when they chose to be named."""
+    named = item.contributor_public and item.contributor_id
+    contributor = item.contributor.get_username() if named else None
+    return {**public_row(item), "contributor": contributor, "tags": item.tags}
 
 
 def sign_row(item: Sign) -> dict[str, Any]:
     return {
-        "id": item.pk, "latitude": item.latitude, "longitude": item.longitude, "text": item.text,
-        "names_operator": item.names_operator, "names_purpose": item.names_purpose,
-        "names_contact": item.names_contact, "osm_id": item.osm_id,
-        "source": item.source.key if item.source_id else None,
-    }  # fmt: skip
+        **public_row(item),
+        "names_operator": item.names_operator,
+        "names_purpose": item.names_purpose,
+        "names_contact": item.names_contact,
+    }
 
 
 def routers(

@@ -101,21 +101,24 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_path(path: Path, limits: Limits | None = None) -> Reading:
-    """Read one file from disk, refusing it before reading if it is over the size limit."""
-    limits = limits or Limits.from_environment()
-    reading = Reading()
+def read_limited(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, refused by name before reading when it is over the size limit."""
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             raise DocumentError(path.name, _too_big(size, limits))
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
-        reading.errors.append(DocumentError(path.name, error.strerror or str(error)))
-        return reading
+        raise DocumentError(path.name, error.strerror or str(error)) from error
+
+
+def read_path(path: Path, limits: Limits | None = None) -> Reading:
+    """Read one file from disk, refusing it before reading if it is over the size limit."""
+    limits = limits or Limits.from_environment()
+    try:
+        data = read_limited(path, limits)
     except DocumentError as error:
-        reading.errors.append(error)
-        return reading
+        return Reading(errors=[error])
     return read_bytes(path.name, data, limits)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from camwatch.coding.documents import DocumentError, Reading, read_bytes, sha256
+from camwatch.coding.documents import DocumentError, Reading, read_bytes, read_limited, sha256
 from camwatch.coding.extract import Extraction, extract_reading
 from camwatch.coding.limits import Limits
 from camwatch.coding.models import Document, Suggestion
@@ -28,13 +28,10 @@ class Ingested:
 def ingest_path(path: Path, limits: Limits | None = None, **links: Any) -> Ingested:
     limits = limits or Limits.from_environment()
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        return Ingested(path.name, errors=[f"{path}: {error.strerror or error}"])
-    if size > limits.max_file_bytes:
-        too_big = f"{size:,} bytes is more than CAMWATCH_CODING_MAX_FILE_BYTES"
-        return Ingested(path.name, errors=[f"{path}: {too_big}"])
-    return ingest_bytes(path.name, path.read_bytes(), limits, **links)
+        data = read_limited(path, limits)
+    except DocumentError as error:
+        return Ingested(path.name, errors=[str(error)])
+    return ingest_bytes(path.name, data, limits, **links)
 
 
 def ingest_bytes(name: str, data: bytes, limits: Limits | None = None, **links: Any) -> Ingested:

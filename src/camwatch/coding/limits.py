@@ -46,6 +46,10 @@ class Limits:
             tesseract=_tesseract(),
         )
 
+    def most_unpacked(self, compressed: int) -> int:
+        """The most bytes an archive member of `compressed` bytes may unpack to."""
+        return max(compressed, 1) * self.max_ratio
+
     def tesseract_path(self) -> str | None:
         return shutil.which(self.tesseract) if self.ocr else None
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from camwatch.coding.models import Document, Suggestion, SuggestionStatus
 from camwatch.coding.review import ReviewError, accept, reject
 from camwatch.registry.models import DeviceType, Investigation, PublicBody, Vendor
 from camwatch.web.formats import FormatView
+from camwatch.web.permissions import require, staff_or
 
 OUTCOMES = [
     ("provided", "provided"),
@@ -32,13 +32,15 @@ OUTCOMES = [
 ]
 
 
+REVIEW_PERMISSION = "coding.review_document"
+
+
 def can_review(user: Any) -> bool:
-    return bool(user.is_active and (user.is_staff or user.has_perm("coding.review_document")))
+    return staff_or(user, REVIEW_PERMISSION)
 
 
 def _reviewer(request: HttpRequest) -> None:
-    if not can_review(request.user):
-        raise PermissionDenied("reviewing replies needs the review permission")
+    require(request.user, REVIEW_PERMISSION, "reviewing replies")
 
 
 def visible_documents(user: Any) -> Any:

@@ -25,7 +25,7 @@ def _sightings(statuses: list[str]) -> Any:
     )
 
 
-def _row(item: Sighting | Sign) -> dict[str, Any]:
+def public_row(item: Sighting | Sign) -> dict[str, Any]:
     """The public fields of a camera or sign; never the contributor unless they chose."""
     row: dict[str, Any] = {
         "kind": "camera" if isinstance(item, Sighting) else "sign",
@@ -55,9 +55,9 @@ def _row(item: Sighting | Sign) -> dict[str, Any]:
 
 def rows(statuses: list[str], with_tags: bool = False) -> Iterator[dict[str, Any]]:
     for sighting in _sightings(statuses).iterator(chunk_size=2000):
-        yield _row(sighting) | ({"tags": sighting.tags} if with_tags else {})
+        yield public_row(sighting) | ({"tags": sighting.tags} if with_tags else {})
     for sign in Sign.objects.filter(status__in=statuses).select_related("source").iterator():
-        yield _row(sign) | ({"tags": sign.tags} if with_tags else {})
+        yield public_row(sign) | ({"tags": sign.tags} if with_tags else {})
 
 
 def write_geojson(out: IO[str], statuses: list[str]) -> int:

@@ -4,17 +4,18 @@ than duplicates. The import is cited as a Source with its SHA-256 and ODbL attri
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from camwatch.coding.lexicon import lexicon
 from camwatch.registry.models import PublicBody, Source, SourceKind, Vendor
+from camwatch.registry.models.sources import file_sha256
 from camwatch.sightings import osm
 from camwatch.sightings.models import Sighting, Sign, Status
 
@@ -35,19 +36,12 @@ class ImportReport:
         return dict(self.__dict__)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def import_osm(path: Path, fmt: str | None = None) -> ImportReport:
     """Read the whole file first (an unreadable file changes nothing), then write it in
     one transaction. A node listed twice counts once (its last, as osmium would)."""
     nodes = list({node.id: node for node in osm.read_nodes(path, fmt)}.values())
-    digest = file_sha256(path)
+    with path.open("rb") as handle:
+        digest = file_sha256(File(handle))  # the same chunked digest a Source's file gets
     with transaction.atomic():
         source = _source(path, digest)
         report = ImportReport(source=source.key)

@@ -75,10 +75,15 @@ def mapping() -> dict[str, Any]:
     return loaded
 
 
-def is_sign(tags: dict[str, str]) -> bool:
+@cache
+def _sign_rule() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """Compiled once: is_sign runs on every tagged node of an extract."""
     rules = mapping()
-    pattern = re.compile(rules["sign_pattern"], re.IGNORECASE)
-    keys = tuple(rules["sign_keys"])
+    return re.compile(rules["sign_pattern"], re.IGNORECASE), tuple(rules["sign_keys"])
+
+
+def is_sign(tags: dict[str, str]) -> bool:
+    pattern, keys = _sign_rule()
     return any(
         (key in keys or key.split(":")[0] in keys or key.rsplit(":", 1)[0] in keys)
         and pattern.search(value)

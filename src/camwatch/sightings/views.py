@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,12 +23,16 @@ from camwatch.sightings.contribute import (
 from camwatch.sightings.forms import SightingForm
 from camwatch.sightings.models import Sighting, SightingPhoto, Status
 from camwatch.sightings.photos import PhotoError
+from camwatch.web.permissions import require, staff_or
 
 SESSION_KEY = "contributed_sightings"
 
 
+REVIEW_PERMISSION = "sightings.review_sighting"
+
+
 def can_review(user: Any) -> bool:
-    return bool(user.is_active and (user.is_staff or user.has_perm("sightings.review_sighting")))
+    return staff_or(user, REVIEW_PERMISSION)
 
 
 def new(request: HttpRequest) -> HttpResponse:
@@ -79,8 +82,7 @@ def thanks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reviewer(request: HttpRequest) -> None:
-    if not can_review(request.user):
-        raise PermissionDenied("reviewing sightings needs the review permission")
+    require(request.user, REVIEW_PERMISSION, "reviewing sightings")
 
 
 @login_required

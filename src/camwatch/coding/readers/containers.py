@@ -92,10 +92,7 @@ def _unpack(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, context: Context
 ) -> bytes:
     """The member's bytes, stopping as soon as it outgrows its ratio or the file's budget."""
-    most = min(
-        context.limits.max_file_bytes,
-        max(member.compress_size, 1) * context.limits.max_ratio,
-    )
+    most = min(context.limits.max_file_bytes, context.limits.most_unpacked(member.compress_size))
     out = io.BytesIO()
     try:
         with archive.open(member) as stream:

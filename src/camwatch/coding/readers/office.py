@@ -28,7 +28,7 @@ def check_members(document: Document, data: bytes, context: Context) -> None:
     except (zipfile.BadZipFile, ValueError) as error:
         raise DocumentError(document.name, f"a damaged container ({error})") from error
     for member in members:
-        if member.file_size > max(member.compress_size, 1) * context.limits.max_ratio:
+        if member.file_size > context.limits.most_unpacked(member.compress_size):
             raise DocumentError(
                 document.name,
                 f"its part {member.filename} unpacks more than {context.limits.max_ratio}:1 "
