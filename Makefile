@@ -28,6 +28,7 @@ install: $(VENV)/.installed node_modules/.installed
 
 assets: install
 	npm run --silent build
+	$(BIN)/python -m camwatch.sightings.boundaries --world-atlas node_modules/world-atlas/countries-10m.json --output src/camwatch/web/static/camwatch/build/uk-boundaries.geojson
 
 run: install assets
 	$(BIN)/camwatch manage migrate --noinput

@@ -69,7 +69,7 @@ def _scale(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
         output = scratch / f"scale-{i}.json"
         command = [sys.executable, "-m", "benchmarks.scale", "--database-url", url]
         command += ["--output", str(output), "--bodies", str(args.bodies)]
-        command += ["--holdings", str(args.holdings)]
+        command += ["--holdings", str(args.holdings), "--sightings", str(args.sightings)]
         env = {**os.environ, "CAMWATCH_DATA_DIR": str(scratch / f"data-{i}")}
         env.pop("DATABASE_URL", None)
         subprocess.run(command, check=True, cwd=REPO, env=env)
@@ -86,6 +86,7 @@ def main() -> int:
     )
     parser.add_argument("--bodies", type=int, default=50_000)
     parser.add_argument("--holdings", type=int, default=1_000_000)
+    parser.add_argument("--sightings", type=int, default=1_000_000)
     parser.add_argument("--no-scale", action="store_true", help="skip the scale benchmarks")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:

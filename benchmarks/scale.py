@@ -4,7 +4,9 @@ holdings (benchmarks/synthetic.py) in a fresh database, then
 - every claim recomputed and every check run (`findings audit`), target under 2 s;
 - the findings dashboard served, target under 300 ms of server time;
 - the dashboard's figures rebuilt from nothing, as after an edit (no target: the pages
-  serve the stored figures meanwhile), and the home page's figures served.
+  serve the stored figures meanwhile), and the home page's figures served;
+- with 1,000,000 sightings loaded too, the map's clusters endpoint, target p95 under 50 ms
+  (benchmarks/bench_map.py).
 
 Run in a process of its own per database, since Django's database is fixed at start-up:
 `python -m benchmarks.scale --database-url URL --output FILE`. `python -m benchmarks`
@@ -46,7 +48,7 @@ def _fresh_postgres(url: str) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def _setup(url: str, bodies: int, holdings: int) -> dict[str, Any]:
+def _setup(url: str, bodies: int, holdings: int, sightings: int) -> dict[str, Any]:
     if url.startswith("postgres"):
         _fresh_postgres(url)
     os.environ["DATABASE_URL"] = url
@@ -61,11 +63,13 @@ def _setup(url: str, bodies: int, holdings: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
+    from benchmarks.bench_map import generate_sightings
     from benchmarks.synthetic import generate
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     sizes = generate(bodies, holdings)
+    sizes["sightings"] = generate_sightings(sightings)
     if connection.vendor == "postgresql":
         # What autovacuum does soon after a bulk load: statistics and the visibility map.
         with connection.cursor() as cursor:
@@ -164,13 +168,21 @@ def main() -> int:
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--bodies", type=int, default=50_000)
     parser.add_argument("--holdings", type=int, default=1_000_000)
+    parser.add_argument("--sightings", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     database = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
-    print(f"[{database}] generating {args.bodies:,} bodies and {args.holdings:,} holdings")
-    setup = _setup(args.database_url, args.bodies, args.holdings)
+    print(
+        f"[{database}] generating {args.bodies:,} bodies, {args.holdings:,} holdings "
+        f"and {args.sightings:,} sightings"
+    )
+    setup = _setup(args.database_url, args.bodies, args.holdings, args.sightings)
     print(f"[{database}] generated in {setup['generate_seconds']} s: {setup['sizes']}")
     results = _measure(args.runs, database)
+    if args.sightings:
+        from benchmarks import bench_map
+
+        results += bench_map.measure(args.runs, database)
     for result in results:
         print(result.line())
     report = {"database": database, **setup, "benchmarks": [r.as_dict() for r in results]}

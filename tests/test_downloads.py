@@ -46,14 +46,20 @@ def test_every_page_offers_xlsx(client: Client) -> None:
 
 
 def test_geojson_for_places_with_a_point(client: Client) -> None:
-    empty = client.get("/locations.geojson")
-    assert empty["Content-Type"] == "application/geo+json"
-    assert empty.json() == {"type": "FeatureCollection", "features": []}
+    response = client.get("/locations.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    # The Cambridge survey's 22 streets carry derived street-level points; others none.
+    features = response.json()["features"]
+    assert len(features) == 22
     place = m.SurveyLocation.objects.get(name="King's Parade")
     place.latitude, place.longitude = Decimal("52.2040"), Decimal("0.1178")
-    place.coordinates_method = "derived, approximate: a test point"
     place.save()
-    (feature,) = client.get("/locations.geojson").json()["features"]
+    (feature,) = [
+        f
+        for f in client.get("/locations.geojson").json()["features"]
+        if f["properties"]["name"] == "King's Parade"
+    ]
     assert feature["geometry"] == {"type": "Point", "coordinates": [0.1178, 52.204]}
-    assert feature["properties"]["name"] == "King's Parade"
+    assert "derived" in feature["properties"]["coordinates_method"]
+    assert feature["properties"]["source_title"]
     assert client.get("/bodies.geojson").status_code == 404  # bodies have no points

@@ -39,8 +39,9 @@ def test_a_count_needs_a_qualifier_and_no_count_needs_none() -> None:
 
 
 def test_coordinates_need_their_method() -> None:
-    location = m.SurveyLocation.objects.filter(latitude__isnull=True).first()
+    location = m.SurveyLocation.objects.first()
     location.latitude, location.longitude = 52.2, 0.12
+    location.coordinates_method = ""
     with pytest.raises(IntegrityError), transaction.atomic():
         location.save()
 

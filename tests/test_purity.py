@@ -31,6 +31,8 @@ PURE = [
     "camwatch.sightings.osm",
     "camwatch.sightings.photos",
     "camwatch.sightings.spatial",
+    "camwatch.sightings.clusters",
+    "camwatch.sightings.boundaries",
 ]
 
 

@@ -110,12 +110,17 @@ def test_bbw_disagreeing_council_figures_are_all_kept() -> None:
     assert 73.2 in {float(p) for p in printed}
 
 
-def test_street_survey_names_22_streets_without_coordinates() -> None:
+def test_street_survey_names_22_streets_with_street_level_derived_points() -> None:
     locations = m.SurveyLocation.objects.filter(
         investigation__slug="sonification-cambridge-street-survey-2023"
     )
     assert locations.count() == 22
-    assert not locations.filter(latitude__isnull=False).exists()
+    # The source gives no coordinates: every point is labelled as derived by hand, and all
+    # lie in central Cambridge (within about 1.5 km of Market Hill).
+    for place in locations:
+        assert "derived by hand from the street name" in place.coordinates_method
+        assert abs(float(place.latitude) - 52.2055) < 0.014, place.name
+        assert abs(float(place.longitude) - 0.1190) < 0.022, place.name
 
 
 def test_network_scan_counts() -> None:

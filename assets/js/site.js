@@ -95,6 +95,8 @@ function useLocation(button) {
         document.getElementById("id_latitude").value = position.coords.latitude.toFixed(6);
         document.getElementById("id_longitude").value = position.coords.longitude.toFixed(6);
         document.getElementById("id_accuracy_m").value = Math.round(position.coords.accuracy);
+        // Tell the map picker, which follows the fields.
+        document.getElementById("id_longitude").dispatchEvent(new Event("change"));
         status.textContent = "Position filled in.";
       },
       (error) => {

@@ -52,6 +52,27 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(browser: Any, site: str, path: str, ready: str = "") -> list[str]:
+    """axe-core's serious and critical violations on a page (after `ready`, a selector,
+    appears). axe is injected as an inline script, which the site's CSP rightly blocks."""
+    context = browser.new_context(base_url=site, bypass_csp=True)
+    page = context.new_page()
+    page.goto(path)
+    if ready:
+        page.locator(ready).first.wait_for()
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def new_page(browser: Any, base: str) -> Any:
     """A page in a fresh context (its own cookies) with a patient default timeout."""
     page = browser.new_context(base_url=base).new_page()

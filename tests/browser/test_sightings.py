@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
+from skimage.data import astronaut
 from tests.browser.conftest import log_in, new_page
 from tests.conftest import _camwatch, serving, site_environment
-from tests.test_photos import photo_with_exif
+from tests.test_photos import FACE, photo_with_exif
 
 pytestmark = pytest.mark.browser
 
@@ -64,4 +66,55 @@ def test_contribute_a_sighting_with_a_photo(
     image = Image.open(io.BytesIO(published.body()))
     assert not image.getexif()
     assert b"PhoneMaker" not in published.body()
+    # The face region served to the public has lost its detail (the photo test's measure).
+    x, y, w, h = FACE
+    served = np.asarray(image.convert("RGB")).astype(float)[y : y + h, x : x + w]
+    before = np.asarray(astronaut()).astype(float)[y : y + h, x : x + w]
+    assert np.abs(np.diff(served, axis=1)).mean() < 0.35 * np.abs(np.diff(before, axis=1)).mean()
     anonymous.close()
+    _appears_on_the_map(new_page(browser, base), found["items"][0], artifacts)
+
+
+def _appears_on_the_map(page: Any, sighting: dict[str, Any], artifacts: Path) -> None:
+    """An anonymous visitor finds the verified camera on the map, red (Hikvision is of
+    concern), and its popup shows the blurred photo and the source-free contributor."""
+    page.goto(f"/map/#17/{sighting['latitude']}/{sighting['longitude']}")
+    marker = page.locator(f"button.marker.point[data-sighting-id='{sighting['id']}']")
+    marker.wait_for()
+    assert "concern" in marker.get_attribute("class")
+    assert "1 sighting in and around this view" in page.locator("#map-status").inner_text()
+    marker.click()
+    popup = page.locator(".maplibregl-popup")
+    assert "dome camera, Hikvision" in popup.inner_text()
+    photo = popup.get_by_role("img", name="Photo of the camera (faces and number plates blurred)")
+    photo.wait_for()
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=photo.element_handle()
+    )
+    page.screenshot(path=str(artifacts / "sighting-on-map.png"), full_page=True)
+
+
+def test_a_point_picked_on_the_map_fills_the_position(
+    browser: Any, sightings_site: tuple[str, Path]
+) -> None:
+    base, _ = sightings_site
+    page = new_page(browser, base)
+    page.goto("/sightings/new/")
+    page.wait_for_function("() => window.camwatchPickMap && window.camwatchPickMap.loaded()")
+    page.evaluate("window.camwatchPickMap.jumpTo({center: [0.1218, 52.2053], zoom: 18})")
+    page.locator("#pick-map canvas").click()  # the middle of the map
+    latitude = float(page.get_by_label("Latitude").input_value())
+    longitude = float(page.get_by_label("Longitude").input_value())
+    assert abs(latitude - 52.2053) < 0.0002
+    assert abs(longitude - 0.1218) < 0.0002
+    assert page.get_by_label("Accuracy (m)").input_value() == "25"
+    assert "from the map" in page.locator("#location-status").inner_text()
+    # Typing a position moves the marker there.
+    page.get_by_label("Latitude").fill("52.2000")
+    page.get_by_label("Longitude").fill("0.1300")
+    page.get_by_label("Longitude").dispatch_event("change")
+    marker = page.evaluate(
+        "(() => { const m = document.querySelector('#pick-map .maplibregl-marker');"
+        " return m !== null; })()"
+    )
+    assert marker

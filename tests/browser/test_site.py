@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.conftest import serious_axe_violations
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def test_search_hammersmith_to_its_cameras_and_their_source(page: Any, artifacts: Path) -> None:
@@ -52,19 +50,7 @@ def test_search_hammersmith_to_its_cameras_and_their_source(page: Any, artifacts
     ],
 )
 def test_pages_pass_axe_accessibility_checks(browser: Any, site: str, path: str) -> None:
-    # axe is injected as an inline script, which the site's CSP rightly blocks.
-    context = browser.new_context(base_url=site, bypass_csp=True)
-    page = context.new_page()
-    page.goto(path)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    context.close()
-    assert serious == [], serious
+    assert serious_axe_violations(browser, site, path) == []
 
 
 def test_phone_width_has_no_sideways_scroll(browser: Any, site: str, artifacts: Path) -> None:

@@ -215,6 +215,7 @@ def vendor_facts(vendor: m.Vendor) -> dict[str, Any]:
 def location_row(location: m.SurveyLocation, request: HttpRequest | None = None) -> dict[str, Any]:
     return {
         "investigation": location.investigation.slug,
+        "investigation_title": location.investigation.title,
         "name": location.name,
         "locality": location.locality,
         "count": location.count,
@@ -222,6 +223,8 @@ def location_row(location: m.SurveyLocation, request: HttpRequest | None = None)
         "longitude": _number(location.longitude),
         "coordinates_method": location.coordinates_method,
         "source": location.source.key,
+        "source_title": location.source.title,
+        "quote": location.quote,
         "notes": location.notes,
         "investigation_url": _url(request, location.investigation),
     }

@@ -1,5 +1,5 @@
-"""`camwatch sightings ...`: OpenStreetMap in and out, and the signage check; a thin layer
-over the app."""
+"""`camwatch sightings ...`: OpenStreetMap in and out, and the checks (signage, counts per
+street, area or square, unknown operators); a thin layer over the app."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from camwatch.runtime import setup_django
 
 @click.group()
 def sightings() -> None:
-    """Cameras and signs seen in public space: OSM import and export, signage check."""
+    """Cameras and signs seen in public space: OSM import and export, and the checks
+    (signage, counts per place, unknown operators)."""
 
 
 @sightings.command("import")
@@ -93,3 +94,45 @@ def signage_command(radius: float, as_json: bool) -> None:
                        f"{row.finding}")  # fmt: skip
     unsigned = sum(row.distance_m is None for row in rows)
     click.echo(f"{unsigned} of {len(rows)} cameras: no sign recorded within {radius:g} m", err=True)
+
+
+@sightings.command("counts")
+@click.option(
+    "--by", type=click.Choice(["street", "area", "square"]), default="street",
+    show_default=True, help="A street or area as recorded, or a 1 km Ordnance Survey square.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per place.")
+def counts_command(by: str, as_json: bool) -> None:
+    """Verified cameras per street, area or grid square, with how many are of a vendor of
+    concern: counts of what has been recorded, not of every camera there."""
+    setup_django()
+    from camwatch.sightings.checks import counts
+
+    rows = counts(by)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row.as_dict()))
+        else:
+            where = f"{row.place}, {row.area}" if row.area else row.place
+            click.echo(f"{row.cameras:>7}  {row.of_concern:>7} of concern  {where}")
+    click.echo(f"{len(rows)} place(s), {sum(r.cameras for r in rows)} camera(s)", err=True)
+
+
+@sightings.command("unknown-operator")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per camera.")
+def unknown_operator_command(as_json: bool) -> None:
+    """Verified cameras whose operator nobody has recorded (no body and no name)."""
+    setup_django()
+    from camwatch.sightings.checks import unknown_operator, unknown_operator_row
+
+    found = 0
+    for item in unknown_operator().iterator(chunk_size=2000):
+        row = unknown_operator_row(item)
+        found += 1
+        if as_json:
+            click.echo(json.dumps(row))
+        else:
+            where = ", ".join(p for p in (row["street"], row["area"]) if p)
+            click.echo(f"camera {row['id']} ({row['latitude']:.6f}, {row['longitude']:.6f})"
+                       f"{': ' + where if where else ''}")  # fmt: skip
+    click.echo(f"{found} camera(s) with no operator recorded", err=True)

@@ -14,8 +14,8 @@ from camwatch.sightings.models import Sighting, Sign, Status
 CSV_FIELDS = [
     "kind", "id", "latitude", "longitude", "accuracy_m", "observed_at", "camera_type",
     "mount", "direction_deg", "direction_text", "height_m", "vendor", "manufacturer_as_seen",
-    "brand_as_seen", "model_as_seen", "operator_name", "operator_body", "text", "osm_id",
-    "osm_version", "status", "source",
+    "brand_as_seen", "model_as_seen", "operator_name", "operator_body", "street", "area",
+    "text", "osm_id", "osm_version", "status", "source",
 ]  # fmt: skip
 
 
@@ -47,6 +47,7 @@ def public_row(item: Sighting | Sign) -> dict[str, Any]:
             manufacturer_as_seen=item.manufacturer_as_seen, brand_as_seen=item.brand_as_seen,
             model_as_seen=item.model_as_seen, operator_name=item.operator_name,
             operator_body=item.operator_body.slug if item.operator_body_id else None,
+            street=item.street, area=item.area,
         )  # fmt: skip
     else:
         row["text"] = item.text

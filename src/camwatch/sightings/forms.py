@@ -39,6 +39,8 @@ class SightingForm(forms.Form):
     operator_name = forms.CharField(
         required=False, max_length=300, label="Operator, if a sign says"
     )
+    street = forms.CharField(required=False, max_length=200)
+    area = forms.CharField(required=False, max_length=200, label="Town or district")
     photo = forms.FileField(
         required=False, help_text="JPEG, PNG or WebP; faces and plates are blurred"
     )
@@ -58,5 +60,6 @@ class SightingForm(forms.Form):
             "height_m": data.get("height_m"), "vendor_id": vendor.pk if vendor else None,
             "model_as_seen": data.get("model_as_seen") or "",
             "operator_name": data.get("operator_name") or "",
+            "street": data.get("street") or "", "area": data.get("area") or "",
             "contributor_public": bool(data.get("contributor_public")),
         }  # fmt: skip

@@ -96,6 +96,8 @@ class _Resolver:
             "brand_as_seen": fields.brand,
             "model_as_seen": fields.model,
             "operator_name": fields.operator,
+            "street": fields.street,
+            "area": fields.area,
             "operator_body": self.bodies.get(fields.operator.lower()) if fields.operator else None,
         }
 

@@ -67,6 +67,10 @@ class Sighting(Located):
     brand_as_seen = models.CharField(max_length=200, blank=True)
     model_as_seen = models.CharField(max_length=200, blank=True)
     operator_name = models.CharField(max_length=300, blank=True)
+    street = models.CharField(max_length=200, blank=True, help_text="Street, as recorded")
+    area = models.CharField(
+        max_length=200, blank=True, help_text="Town, district or neighbourhood, as recorded"
+    )
     operator_body = models.ForeignKey(
         PublicBody, null=True, blank=True, on_delete=models.SET_NULL, related_name="sightings"
     )

@@ -66,6 +66,8 @@ class CameraFields:
     manufacturer: str = ""
     brand: str = ""
     model: str = ""
+    street: str = ""
+    area: str = ""
     tags: dict[str, str] = field(default_factory=dict)
 
 

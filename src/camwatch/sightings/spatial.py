@@ -438,3 +438,26 @@ def grid_counts(
     cells = np.column_stack((np.floor(x / cell), np.floor(y / cell))).astype(np.int64)
     keys, counts = np.unique(cells, axis=0, return_counts=True)
     return {(int(i), int(j)): int(n) for (i, j), n in zip(keys, counts, strict=True)}
+
+
+def os_grid_reference(column: int, row: int, cell_m: int) -> str | None:
+    """The Ordnance Survey grid reference of a British National Grid cell (as grid_counts
+    numbers them), e.g. (544, 258) at 1000 m -> "TL4458"; None outside the lettered grid.
+
+    The two letters name the 500 km and the 100 km square (the alphabet without I, in
+    5 x 5 blocks from the north-west); the digits are the cell's easting and northing
+    within the 100 km square, in as many digits as the cell size needs."""
+    if cell_m <= 0 or 100_000 % cell_m:
+        return None
+    east, north = column * cell_m, row * cell_m
+    if not (0 <= east < 700_000 and 0 <= north < 1_300_000):
+        return None
+    e100, n100 = east // 100_000, north // 100_000
+    first = (19 - n100) - (19 - n100) % 5 + (e100 + 10) // 5
+    second = (19 - n100) * 5 % 25 + e100 % 5
+    letters = "".join(chr(65 + i + (i > 7)) for i in (first, second))
+    digits = len(str(100_000 // cell_m)) - 1
+    if digits == 0:
+        return letters
+    scale = 10 ** (5 - digits)
+    return f"{letters}{(east % 100_000) // scale:0{digits}d}{(north % 100_000) // scale:0{digits}d}"

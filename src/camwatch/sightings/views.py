@@ -21,6 +21,7 @@ from camwatch.sightings.contribute import (
     submitter_key,
 )
 from camwatch.sightings.forms import SightingForm
+from camwatch.sightings.mapconfig import map_config, with_basemap_policy
 from camwatch.sightings.models import Sighting, SightingPhoto, Status
 from camwatch.sightings.photos import PhotoError
 from camwatch.web.permissions import require, staff_or
@@ -48,12 +49,7 @@ def new(request: HttpRequest) -> HttpResponse:
         except ContributionError as error:
             status = 429 if error.field == "rate" else 200
             form.add_error(None if error.field == "rate" else error.field, error.reason)
-            return render(
-                request,
-                "sightings/new.html",
-                {"form": form, "title": "Add a camera"},
-                status=status,
-            )
+            return _form_page(request, form, status)
         except PhotoError as error:
             form.add_error("photo", str(error))
         else:
@@ -62,7 +58,12 @@ def new(request: HttpRequest) -> HttpResponse:
                 -50:
             ]
             return redirect("sighting-thanks", sighting.pk)
-    return render(request, "sightings/new.html", {"form": form, "title": "Add a camera"})
+    return _form_page(request, form)
+
+
+def _form_page(request: HttpRequest, form: SightingForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "title": "Add a camera", "map_config": map_config()}
+    return with_basemap_policy(render(request, "sightings/new.html", context, status=status))
 
 
 def _own(request: HttpRequest, sighting_id: int) -> bool:

@@ -181,3 +181,16 @@ CAMWATCH_FOI_MAILBOX = os.environ.get("CAMWATCH_FOI_MAILBOX", "").strip() or "fo
 CAMWATCH_MAX_MAIL_BYTES = env_int("CAMWATCH_MAX_MAIL_BYTES", 30_000_000, minimum=1000)
 # Sightings a contributor (an account, or an address when not signed in) may send an hour.
 CAMWATCH_CONTRIBUTIONS_PER_HOUR = env_int("CAMWATCH_CONTRIBUTIONS_PER_HOUR", 20, minimum=1)
+# The map (docs/sightings.md). The basemap: empty for the bundled UK boundaries only; a
+# MapLibre style URL (.json); a raster tile URL with {z}/{x}/{y}; or the path of a local
+# .pmtiles file, which the app serves itself. Nothing is fetched unless configured here.
+CAMWATCH_MAP_BASEMAP = os.environ.get("CAMWATCH_MAP_BASEMAP", "").strip()
+CAMWATCH_MAP_ATTRIBUTION = os.environ.get("CAMWATCH_MAP_ATTRIBUTION", "").strip()
+# From this zoom, a cell of at most CAMWATCH_MAP_EXPAND_UP_TO cameras shows each one.
+CAMWATCH_MAP_EXPAND_ZOOM = env_int("CAMWATCH_MAP_EXPAND_ZOOM", 17, minimum=0, maximum=24)
+CAMWATCH_MAP_EXPAND_UP_TO = env_int("CAMWATCH_MAP_EXPAND_UP_TO", 50, minimum=1, maximum=1000)
+# The most 64 px cells one cluster request may cover (a big screen at one zoom is ~1,000).
+CAMWATCH_MAP_MAX_CELLS = env_int("CAMWATCH_MAP_MAX_CELLS", 40_000, minimum=100)
+# The map keeps each filter's sightings as an index of its own while all of them together
+# hold at most this many points (about 60 bytes a point; the public view is always kept).
+CAMWATCH_MAP_CACHED_POINTS = env_int("CAMWATCH_MAP_CACHED_POINTS", 4_000_000, minimum=1)
