@@ -37,6 +37,7 @@ def test_map_benchmark_runs_small_and_counts_every_sighting() -> None:
         "map clusters endpoint, p95 over a mixed pan/zoom workload (3,000 sightings)",
         "map clusters endpoint, UK-wide view at zoom 6 (3,000 sightings)",
         "map index build from 3,000 rows",
+        "map index after one sighting is verified (3,000 sightings)",
     ]
     assert all(r.value > 0 and r.baseline_value > 0 for r in results)
     assert results[0].target == TARGET_MS

@@ -136,3 +136,41 @@ def test_every_point_is_counted_once_at_any_zoom(points: list, zoom: int) -> Non
     assert sum(c.concern for c in found) == int(concern.sum())
     lone = {c.point_id for c in found if c.point_id is not None}
     assert lone <= set(range(len(points)))
+
+
+def test_replacing_points_matches_building_afresh() -> None:
+    ids, lon, lat, concern = _points(3_000, seed=11)
+    kind = np.arange(len(ids)) % 3
+    index = PointIndex.build(ids, lon, lat, concern, {"kind": kind})
+    # Move 40 points, drop 25 and add 10 new ones.
+    rng = np.random.default_rng(5)
+    moved = rng.choice(ids, 40, replace=False)
+    dropped = rng.choice(np.setdiff1d(ids, moved), 25, replace=False)
+    new_ids = np.arange(10_000, 10_010)
+    lon2, lat2 = lon.copy(), lat.copy()
+    at = moved - 1
+    lon2[at] += 0.05
+    lat2[at] -= 0.05
+    change_ids = np.concatenate([moved, new_ids])
+    change_lon = np.concatenate([lon2[at], rng.uniform(-3, 0, 10)])
+    change_lat = np.concatenate([lat2[at], rng.uniform(51, 54, 10)])
+    change_concern = np.concatenate([concern[at], np.ones(10, dtype=bool)])
+    change_kind = np.concatenate([kind[at], np.full(10, 2)])
+    added = PointIndex.build(change_ids, change_lon, change_lat, change_concern,
+                             {"kind": change_kind})  # fmt: skip
+    merged = index.replaced(np.concatenate([moved, dropped, new_ids]), added)
+    keep = ~np.isin(ids, np.concatenate([moved, dropped]))
+    fresh = PointIndex.build(
+        np.concatenate([ids[keep], change_ids]), np.concatenate([lon2[keep], change_lon]),
+        np.concatenate([lat2[keep], change_lat]), np.concatenate([concern[keep], change_concern]),
+        {"kind": np.concatenate([kind[keep], change_kind])},
+    )  # fmt: skip
+    assert len(merged) == len(ids) - 25 + 10
+    assert np.array_equal(merged.codes, fresh.codes)
+    assert sorted(merged.ids.tolist()) == sorted(fresh.ids.tolist())
+    for zoom in (3, 7, 10):
+        assert merged.clusters(UK, zoom) == fresh.clusters(UK, zoom)
+    england = (-3.0, 51.0, 0.0, 54.0)
+    assert merged.clusters(england, 13, expand_up_to=5, max_cells=1 << 22) == fresh.clusters(
+        england, 13, expand_up_to=5, max_cells=1 << 22
+    )

@@ -113,6 +113,7 @@ def test_only_reviewers_see_sightings_awaiting_review(cameras: dict) -> None:
 def test_the_index_follows_every_write(cameras: dict) -> None:
     client = Client()
     assert len(_ids(client)) == 3
+    built = mapindex.current().built
     added = _sighting(52.2050, 0.1210)
     assert added.pk in _ids(client)
     cameras["pending"].status = Status.VERIFIED
@@ -120,6 +121,12 @@ def test_the_index_follows_every_write(cameras: dict) -> None:
     assert cameras["pending"].pk in _ids(client)
     cameras["axis"].delete()  # history records the deletion too
     assert cameras["axis"].pk not in _ids(client)
+    cameras["hik"].latitude = 52.2100
+    cameras["hik"].save()
+    moved = Client().get(CLUSTERS, {"bbox": "0.10,52.209,0.14,52.211", "zoom": 17}).json()
+    assert [f["properties"]["id"] for f in moved["features"]] == [cameras["hik"].pk]
+    # Each write was merged into the index, not built again from every sighting.
+    assert mapindex.current().built == built
     first = mapindex.current()
     assert mapindex.current() is first  # no write, no rebuild
 

@@ -152,6 +152,21 @@ class PointIndex:
         return PointIndex(self.codes[mask], self.x[mask], self.y[mask], self.ids[mask],
                           self.concern[mask], cols)  # fmt: skip
 
+    def replaced(self, drop_ids: npt.ArrayLike, added: PointIndex) -> PointIndex:
+        """This index without the points whose ids are in `drop_ids`, plus `added` (which
+        has the same columns), still in order: what a few edits change, in a few
+        milliseconds at a million points, where building again takes seconds."""
+        keep = ~np.isin(self.ids, np.asarray(drop_ids, dtype=np.int64))
+        at = np.searchsorted(self.codes[keep], added.codes, side="right")
+
+        def merge(mine: npt.NDArray[Any], theirs: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return np.insert(mine[keep], at, theirs)
+
+        columns = {k: merge(v, added.columns[k]) for k, v in self.columns.items()}
+        return PointIndex(merge(self.codes, added.codes), merge(self.x, added.x),
+                          merge(self.y, added.y), merge(self.ids, added.ids),
+                          merge(self.concern, added.concern), columns)  # fmt: skip
+
     def clusters(
         self,
         bbox: tuple[float, float, float, float],

@@ -70,6 +70,8 @@ class MapFilter:
 
 
 PUBLIC = MapFilter()
+# More sightings written than this since the index was made, and it is built afresh.
+MAX_INCREMENTAL = 20_000
 
 
 @dataclass
@@ -77,6 +79,8 @@ class LoadedIndex:
     revision: int | None
     points: PointIndex
     codes: dict[str, dict[str, int]]
+    #: The revision of the last full build (the rest were merged in since).
+    built: int | None = None
     views: OrderedDict[MapFilter, PointIndex] = field(default_factory=OrderedDict)
     present_ids: dict[str, list[int]] = field(default_factory=dict)
 
@@ -121,13 +125,32 @@ def revision() -> int | None:
 
 
 def current() -> LoadedIndex:
-    """The index for the sightings as they are now, rebuilt if anything was written."""
+    """The index for the sightings as they are now. After a few writes only the sightings
+    written are read again and merged in; after many, or the first time, it is built."""
     global _loaded
     now = revision()
     with _lock:
-        if _loaded is None or _loaded.revision != now:
+        if _loaded is None or (now is not None and _loaded.revision is None):
             _loaded = build(now)
+        elif _loaded.revision != now:
+            _loaded = _updated(_loaded, now) or build(now)
         return _loaded
+
+
+def _updated(loaded: LoadedIndex, now: int | None) -> LoadedIndex | None:
+    """The index with the sightings written since its revision read again, or None when
+    so many were written that building afresh is as quick."""
+    if now is None or loaded.revision is None or now < loaded.revision:
+        return None
+    written = Sighting.history.filter(history_id__gt=loaded.revision, history_id__lte=now)
+    ids = list(written.values_list("id", flat=True).distinct()[: MAX_INCREMENTAL + 1])
+    if len(ids) > MAX_INCREMENTAL:
+        return None
+    added = _points(_read_rows(ids))
+    points = loaded.points.replaced(ids, added)
+    fresh = LoadedIndex(now, points, loaded.codes, built=loaded.built)
+    fresh.view(PUBLIC)
+    return fresh
 
 
 def concern_vendor_ids() -> set[int]:
@@ -140,11 +163,12 @@ def concern_vendor_ids() -> set[int]:
     return {ids[slug] for slug in ids if concern.verdict(slug).of_concern}
 
 
-def _read_rows() -> np.ndarray:
+def _read_rows(ids: list[int] | None = None) -> np.ndarray:
     """Every live sighting as numbers, one row each: id, longitude, latitude, vendor id
     (0 for none), operator (body id, or NAMED_OPERATOR / UNKNOWN_OPERATOR), type code and
-    status code. Read with one SQL statement, coded in SQL: at a million rows, building
-    model tuples and coding them in Python costs seconds."""
+    status code; only the sightings with the given ids, if given. Read with one SQL
+    statement, coded in SQL: at a million rows, building model tuples and coding them in
+    Python costs seconds."""
     table = connection.ops.quote_name(Sighting._meta.db_table)
     types = " ".join(f"WHEN %s THEN {i}" for i in range(len(TYPES)))
     # Only the table name and integer constants are formatted in; every value is a parameter.
@@ -154,8 +178,12 @@ def _read_rows() -> np.ndarray:
         f"ELSE {NAMED_OPERATOR} END), CASE camera_type {types} ELSE 0 END, "
         f"CASE WHEN status = %s THEN 0 ELSE 1 END FROM {table} WHERE status IN (%s, %s)"
     )
+    params: list[Any] = [str(v) for v in (*TYPES, STATUSES[0], *STATUSES)]
+    if ids is not None:
+        sql += f" AND id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
+        params += ids
     with connection.cursor() as cursor:
-        cursor.execute(sql, [str(v) for v in (*TYPES, STATUSES[0], *STATUSES)])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return np.array(rows, dtype=np.float64).reshape(-1, 7)
 
@@ -170,6 +198,16 @@ def build(rev: int | None) -> LoadedIndex:
     finally:
         if collecting:
             gc.enable()
+    codes = {
+        "vendor": dict(Vendor.objects.values_list("slug", "pk")),
+        "operator": dict(PublicBody.objects.values_list("slug", "pk")),
+    }
+    loaded = LoadedIndex(rev, _points(rows), codes, built=rev)
+    loaded.view(PUBLIC)  # what almost every request asks for, made before the first
+    return loaded
+
+
+def _points(rows: np.ndarray) -> PointIndex:
     vendor = rows[:, 3].astype(np.int64)
     columns = {
         "vendor": vendor,
@@ -178,14 +216,7 @@ def build(rev: int | None) -> LoadedIndex:
         "status": rows[:, 6].astype(np.int8),
     }
     concern = np.isin(vendor, np.array(sorted(concern_vendor_ids()), dtype=np.int64))
-    points = PointIndex.build(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], concern, columns)
-    codes = {
-        "vendor": dict(Vendor.objects.values_list("slug", "pk")),
-        "operator": dict(PublicBody.objects.values_list("slug", "pk")),
-    }
-    loaded = LoadedIndex(rev, points, codes)
-    loaded.view(PUBLIC)  # what almost every request asks for, made before the first
-    return loaded
+    return PointIndex.build(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], concern, columns)
 
 
 def clusters(
