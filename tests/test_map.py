@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.test import Client
 
 from camwatch.registry import models as m
@@ -19,6 +20,14 @@ from camwatch.sightings.models import Sighting, Status
 pytestmark = pytest.mark.django_db
 CAMBRIDGE = "0.10,52.19,0.14,52.22"
 CLUSTERS = "/api/v1/sightings/clusters"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index() -> Any:
+    """Each test starts with no index in this process, as a new worker would."""
+    mapindex._loaded = None
+    yield
+    mapindex._loaded = None
 
 
 def _sighting(lat: float, lon: float, **fields: Any) -> Sighting:
@@ -127,6 +136,15 @@ def test_the_index_follows_every_write(cameras: dict) -> None:
     assert [f["properties"]["id"] for f in moved["features"]] == [cameras["hik"].pk]
     # Each write was merged into the index, not built again from every sighting.
     assert mapindex.current().built == built
+    # A row gone without history (raw SQL, a restore) is noticed by the count, and the
+    # index is built afresh rather than merged.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sightings_sighting WHERE id = %s", [cameras["unknown"].pk])
+    later = _sighting(52.2052, 0.1212)
+    shown = _ids(client)
+    assert later.pk in shown
+    assert cameras["unknown"].pk not in shown
+    assert mapindex.current().built != built
     first = mapindex.current()
     assert mapindex.current() is first  # no write, no rebuild
 
