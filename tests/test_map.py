@@ -119,7 +119,7 @@ def test_only_reviewers_see_sightings_awaiting_review(cameras: dict) -> None:
     assert "Include sightings awaiting review" not in anonymous.get("/map/").content.decode()
 
 
-def test_the_index_follows_every_write(cameras: dict) -> None:
+def test_the_index_follows_every_write(cameras: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     client = Client()
     assert len(_ids(client)) == 3
     built = mapindex.current().built
@@ -136,8 +136,9 @@ def test_the_index_follows_every_write(cameras: dict) -> None:
     assert [f["properties"]["id"] for f in moved["features"]] == [cameras["hik"].pk]
     # Each write was merged into the index, not built again from every sighting.
     assert mapindex.current().built == built
-    # A row gone without history (raw SQL, a restore) is noticed by the count, and the
-    # index is built afresh rather than merged.
+    # A row gone without history (raw SQL, a restore), beyond the window of recent history
+    # merged again, is noticed by the count, and the index is built afresh.
+    monkeypatch.setattr(mapindex, "REVISION_WINDOW", 0)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM sightings_sighting WHERE id = %s", [cameras["unknown"].pk])
     later = _sighting(52.2052, 0.1212)
@@ -221,3 +222,17 @@ def test_filter_views_are_kept_within_the_point_budget(cameras: dict, settings: 
     assert mapindex.PUBLIC in views  # never dropped
     assert [f.vendor for f in views if f != mapindex.PUBLIC] == ["axis"]
     assert _ids(client, vendor="hikvision") == {cameras["hik"].pk}  # made again when asked
+
+
+def test_a_write_committed_late_with_a_lower_history_id_is_merged(cameras: dict) -> None:
+    client = Client()
+    assert cameras["pending"].pk not in _ids(client)
+    loaded = mapindex.current()
+    cameras["pending"].status = Status.VERIFIED
+    cameras["pending"].save()
+    # As if a later write had been merged while this transaction was still open: the
+    # index's revision is already past this write's history id.
+    loaded.revision = cameras["pending"].history.latest("history_id").history_id
+    assert cameras["pending"].pk not in _ids(client)  # nothing new committed since
+    _sighting(52.2049, 0.1209)  # the next write brings it in with the recent window
+    assert cameras["pending"].pk in _ids(client)

@@ -72,6 +72,7 @@ class MapFilter:
 PUBLIC = MapFilter()
 # More sightings written than this since the index was made, and it is built afresh.
 MAX_INCREMENTAL = 20_000
+REVISION_WINDOW = 1_000
 
 
 @dataclass
@@ -142,7 +143,11 @@ def _updated(loaded: LoadedIndex, now: int | None) -> LoadedIndex | None:
     so many were written that building afresh is as quick."""
     if now is None or loaded.revision is None or now < loaded.revision:
         return None
-    written = Sighting.history.filter(history_id__gt=loaded.revision, history_id__lte=now)
+    # History ids are given out when written but seen when committed, so a transaction
+    # that began earlier can commit a lower id after a later one was merged: the last
+    # REVISION_WINDOW ids are merged again each time (merging is idempotent).
+    since = max(0, loaded.revision - REVISION_WINDOW)
+    written = Sighting.history.filter(history_id__gt=since, history_id__lte=now)
     ids = list(written.values_list("id", flat=True).distinct()[: MAX_INCREMENTAL + 1])
     if len(ids) > MAX_INCREMENTAL:
         return None
