@@ -333,3 +333,49 @@ def report(investigation: str, fmt: str, output: Path | None) -> None:
 main.add_command(foi)
 main.add_command(coding)
 main.add_command(sightings)
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def backup_command(file: Path, as_json: bool) -> None:
+    """Write the database and the uploaded files (photos, documents) to FILE, a tar
+    archive with a manifest of checksums. Safe while the site runs."""
+    setup_django()
+    from camwatch.backup import BackupError, backup
+
+    try:
+        done = backup(file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(done.as_dict()))
+        return
+    click.echo(f"Wrote {done.path}: the {done.engine} database ({done.database_bytes:,} bytes) "
+               f"and {done.media_files:,} uploaded file(s).")  # fmt: skip
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def restore_command(file: Path, yes: bool, as_json: bool) -> None:
+    """Replace the database and the uploaded files with those in FILE, a backup from
+    `camwatch backup`. Every checksum is checked first; the media folder replaced is kept
+    beside the new one. Stop the site first."""
+    if not yes:
+        click.confirm(f"Replace this camwatch's database and uploaded files with {file}?",
+                      abort=True)  # fmt: skip
+    setup_django()
+    from camwatch.backup import BackupError, restore
+
+    try:
+        done = restore(file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(done.as_dict()))
+        return
+    kept = f"; the media folder it replaced is at {done.kept_media}" if done.kept_media else ""
+    click.echo(f"Restored {done.path}: the {done.engine} database and "
+               f"{done.media_files:,} uploaded file(s){kept}.")  # fmt: skip
