@@ -32,6 +32,7 @@ PURE = [
     "camwatch.sightings.photos",
     "camwatch.sightings.spatial",
     "camwatch.sightings.clusters",
+    "camwatch.sightings.zorder",
     "camwatch.sightings.boundaries",
 ]
 

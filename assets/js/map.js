@@ -98,14 +98,17 @@ function sightingPopup(data, concern) {
     img.alt = "Photo of the camera (faces and number plates blurred)";
     box.append(img);
   }
-  if (data.source) {
-    const link = element("a", null, "Source");
-    link.href = `${config.source}${encodeURIComponent(data.source)}/`;
-    const line = element("p");
-    line.append(link);
-    box.append(line);
-  }
+  if (data.source) box.append(sourceLine("", data.source, "Source"));
   return box;
+}
+
+// A paragraph linking to a source's page on this site.
+function sourceLine(lead, key, text) {
+  const link = element("a", null, text);
+  link.href = `${config.source}${encodeURIComponent(key)}/`;
+  const line = element("p", null, lead);
+  line.append(link);
+  return line;
 }
 
 async function openSighting(map, id, lngLat, concern) {
@@ -125,11 +128,7 @@ function surveyPopup(properties) {
   box.append(what);
   if (properties.quote) box.append(element("blockquote", null, properties.quote));
   box.append(element("p", "muted", `Position: ${properties.coordinates_method}`));
-  const source = element("a", null, properties.source_title);
-  source.href = `${config.source}${encodeURIComponent(properties.source)}/`;
-  const line = element("p", null, "Source: ");
-  line.append(source);
-  box.append(line);
+  box.append(sourceLine("Source: ", properties.source, properties.source_title));
   return box;
 }
 

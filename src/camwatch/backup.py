@@ -90,9 +90,7 @@ def _dump(work: Path, engine: str) -> Path:
     target = work / PARTS[engine]
     if engine == "sqlite":
         connection.ensure_connection()
-        with sqlite3.connect(target) as copy:
-            connection.connection.backup(copy)
-        copy.close()
+        _sqlite_copy(connection.connection, target)
     else:
         options, env = _pg_env()
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
@@ -169,18 +167,25 @@ def _unpack(source: Path, work: Path) -> dict[str, Any]:
     return manifest
 
 
+def _sqlite_copy(source: sqlite3.Connection, target: Path | str) -> None:
+    """Every page of `source` into the file `target`, through SQLite's online backup API:
+    consistent while others write, and replacing the target in one step."""
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+
+
 def _load(database: Path, engine: str) -> None:
+    connection.close()
     if engine == "sqlite":
-        connection.close()
-        target = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+        source = sqlite3.connect(database)
         try:
-            with sqlite3.connect(database) as copy:
-                copy.backup(target)
-            copy.close()
+            _sqlite_copy(source, settings.DATABASES["default"]["NAME"])
         finally:
-            target.close()
+            source.close()
     else:
-        connection.close()
         options, env = _pg_env()
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
               "--single-transaction", *options, str(database)], env)  # fmt: skip

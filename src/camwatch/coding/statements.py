@@ -28,16 +28,14 @@ NEGATED_AFTER = re.compile(
 )
 ABOUT_INFORMATION = re.compile(r"\b(?:information|records?|whether)\b", re.IGNORECASE)
 UNCERTAIN = re.compile(r"\bwhether\b|\bneither\s+confirm", re.IGNORECASE)
+# An answer's label: "A2.", "(A3)", "Answer:", "Response 4", Welsh "Ateb".
+ANSWER_LABEL = r"(?:\(?A\s?\d+[.):]?|Answer\s*\d*[.:]?|Response\s*\d*[.:]?|Ateb\s*\d*[.:]?)"
 ANSWER = re.compile(
-    r"^\s*(?:\(?A\s?\d+[.):]?\s*|Answer\s*\d*[.:]?\s*|Response\s*\d*[.:]?\s*|Ateb\s*\d*[.:]?\s*)?"
-    r"(?P<word>yes|no|none|nil|ie|na)\b",
+    rf"^\s*(?:{ANSWER_LABEL}\s*)?(?P<word>yes|no|none|nil|ie|na)\b",
     re.IGNORECASE,
 )
 # "A2." or "Answer:" alone on a line: the answer follows in the next sentence.
-LABEL_ONLY = re.compile(
-    r"^\s*(?:\(?A\s?\d+[.):]?|Answer\s*\d*[.:]?|Response\s*\d*[.:]?|Ateb\s*\d*[.:]?)\s*$",
-    re.IGNORECASE,
-)
+LABEL_ONLY = re.compile(rf"^\s*{ANSWER_LABEL}\s*$", re.IGNORECASE)
 CAPABILITIES = {
     "facial-recognition": r"facial[\s-]+recognition|face[\s-]+recognition|\bFRT\b|\bLFR\b|"
     r"facial[\s-]+matching|adnabod\s+wynebau",

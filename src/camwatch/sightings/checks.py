@@ -9,11 +9,19 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, Q
 
 from camwatch.sightings import mapindex
+from camwatch.sightings.exports import public_row
 from camwatch.sightings.models import Sighting, Status
-from camwatch.sightings.spatial import BNG, grid_counts, os_grid_reference, projection_for
+from camwatch.sightings.spatial import (
+    BNG,
+    count_cells,
+    grid_cells,
+    os_grid_reference,
+    projection_for,
+)
 
 LIVE = [Status.VERIFIED]
 NOT_RECORDED = "(not recorded)"
@@ -77,12 +85,11 @@ def per_square(cell_m: int = 1000, statuses: list[str] | None = None) -> list[Co
         return []
     lon, lat, vendors = (list(column) for column in zip(*points, strict=True))
     crs = projection_for(lon, lat)
-    everything = grid_counts(lon, lat, cell_m, crs=crs)
+    cells = grid_cells(lon, lat, cell_m, crs=crs)  # projected once, counted twice
     concern = mapindex.concern_vendor_ids()
-    chosen = [i for i, vendor in enumerate(vendors) if vendor in concern]
-    of_concern = Counter(
-        grid_counts([lon[i] for i in chosen], [lat[i] for i in chosen], cell_m, crs=crs)
-    )
+    chosen = np.array([vendor in concern for vendor in vendors], dtype=bool)
+    everything = count_cells(cells)
+    of_concern = Counter(count_cells(cells[chosen]))
     rows = [
         CountRow(_square_name(key, cell_m, crs), "", count, of_concern[key])
         for key, count in everything.items()
@@ -112,14 +119,12 @@ def unknown_operator(statuses: list[str] | None = None) -> Any:
     )
 
 
+UNKNOWN_OPERATOR_FIELDS = (
+    "id", "latitude", "longitude", "street", "area", "camera_type", "vendor", "source",
+)  # fmt: skip
+
+
 def unknown_operator_row(item: Sighting) -> dict[str, Any]:
-    return {
-        "id": item.pk,
-        "latitude": item.latitude,
-        "longitude": item.longitude,
-        "street": item.street,
-        "area": item.area,
-        "camera_type": item.camera_type,
-        "vendor": item.vendor.slug if item.vendor_id else None,
-        "source": item.source.key if item.source_id else None,
-    }
+    """The exports' public fields of the camera, those that say where and what it is."""
+    row = public_row(item)
+    return {name: row[name] for name in UNKNOWN_OPERATOR_FIELDS}

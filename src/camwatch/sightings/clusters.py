@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from camwatch.sightings.zorder import morton
+
 #: Finest grid level: 2**26 cells around the world, about 0.6 m at the equator.
 FINE_LEVEL = 26
 #: A cluster cell is 2**CELL_SHIFT times smaller than a 256 px tile: 64 px on screen.
@@ -47,25 +49,6 @@ def unmercator(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     lon = np.asarray(x) * 360.0 - 180.0
     lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * np.asarray(y)))))
     return lon, lat
-
-
-def _spread_bits(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """Insert a zero bit between each of the low 32 bits (the classic bit-twiddling steps)."""
-    v = v & np.uint64(0xFFFFFFFF)
-    for shift, mask in (
-        (16, 0x0000FFFF0000FFFF),
-        (8, 0x00FF00FF00FF00FF),
-        (4, 0x0F0F0F0F0F0F0F0F),
-        (2, 0x3333333333333333),
-        (1, 0x5555555555555555),
-    ):
-        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
-    return v
-
-
-def morton(cx: npt.NDArray[Any], cy: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
-    """Z-order code of integer cell coordinates."""
-    return _spread_bits(cx.astype(np.uint64)) | (_spread_bits(cy.astype(np.uint64)) << np.uint64(1))
 
 
 def _prefix(values: npt.NDArray[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:

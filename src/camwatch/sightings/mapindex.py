@@ -85,6 +85,9 @@ class LoadedIndex:
     views: OrderedDict[MapFilter, PointIndex] = field(default_factory=OrderedDict)
     present_ids: dict[str, list[int]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.view(PUBLIC)  # what almost every request asks for, made before the first
+
     def code(self, kind: str, slug: str) -> int:
         if slug not in self.codes[kind]:
             raise MapFilterError(f"{kind} {slug!r} is not known")
@@ -131,7 +134,7 @@ def current() -> LoadedIndex:
     global _loaded
     now = revision()
     with _lock:
-        if _loaded is None or (now is not None and _loaded.revision is None):
+        if _loaded is None:
             _loaded = build(now)
         elif _loaded.revision != now:
             _loaded = _updated(_loaded, now) or build(now)
@@ -157,9 +160,7 @@ def _updated(loaded: LoadedIndex, now: int | None) -> LoadedIndex | None:
     # the count no longer agrees, and only building afresh is right.
     if Sighting.objects.filter(status__in=STATUSES).count() != len(points):
         return None
-    fresh = LoadedIndex(now, points, loaded.codes, built=loaded.built)
-    fresh.view(PUBLIC)
-    return fresh
+    return LoadedIndex(now, points, loaded.codes, built=loaded.built)
 
 
 def concern_vendor_ids() -> set[int]:
@@ -211,9 +212,7 @@ def build(rev: int | None) -> LoadedIndex:
         "vendor": dict(Vendor.objects.values_list("slug", "pk")),
         "operator": dict(PublicBody.objects.values_list("slug", "pk")),
     }
-    loaded = LoadedIndex(rev, _points(rows), codes, built=rev)
-    loaded.view(PUBLIC)  # what almost every request asks for, made before the first
-    return loaded
+    return LoadedIndex(rev, _points(rows), codes, built=rev)
 
 
 def _points(rows: np.ndarray) -> PointIndex:

@@ -34,6 +34,8 @@ import numpy.typing as npt
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
+from camwatch.sightings.zorder import morton
+
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Points = tuple[Floats, Floats]  # longitudes and latitudes, or x and y
@@ -314,19 +316,11 @@ def _z_order(x: Floats, y: Floats) -> Ints:
     if x.size == 0:
         return np.zeros(0, dtype=np.int64)
     scale = (1 << Z_BITS) - 1
-    codes = np.zeros(x.size, dtype=np.uint32)
-    for shift, values in enumerate((x, y)):
-        low, high = float(np.min(values)), float(np.max(values))
-        cells = ((values - low) * (scale / max(high - low, 1e-9))).astype(np.uint32)
-        codes |= _spread_bits(cells) << np.uint32(shift)
-    return np.argsort(codes).astype(np.int64, copy=False)
-
-
-def _spread_bits(v: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    """Insert a zero bit above each of the low 16 bits: abcd -> 0a0b0c0d."""
-    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
-        v = (v | (v << np.uint32(shift))) & np.uint32(mask)
-    return v
+    cx, cy = (
+        ((v - float(np.min(v))) * (scale / max(float(np.ptp(v)), 1e-9))).astype(np.uint32)
+        for v in (x, y)
+    )
+    return np.argsort(morton(cx, cy)).astype(np.int64, copy=False)
 
 
 def _query(tree: cKDTree, x: Floats, y: Floats, radius: float, threads: int) -> tuple[Floats, Ints]:
@@ -428,14 +422,28 @@ def grid_counts(
     (default: projection_for the points). In Great Britain that is British National Grid, so
     1000 m cells are the Ordnance Survey's 1 km squares. Empty cells are left out.
     """
+    return count_cells(grid_cells(lon, lat, cell_m, crs))
+
+
+def grid_cells(
+    lon: npt.ArrayLike, lat: npt.ArrayLike, cell_m: float, crs: str | None = None
+) -> Ints:
+    """Each camera's grid cell as grid_counts numbers them: an (n, 2) array of column and
+    row, so that several counts over the same cameras project them once."""
     cell = _check_positive("cell_m", cell_m)
     points = _as_points("camera", lon, lat)
     if points[0].size == 0:
-        return {}
+        return np.zeros((0, 2), dtype=np.int64)
     chosen = crs or _crs_for(points)
     x, y = _project_sets([points], chosen, _cores())[0]
     _check_projected("camera", x, y, chosen)
-    cells = np.column_stack((np.floor(x / cell), np.floor(y / cell))).astype(np.int64)
+    return np.column_stack((np.floor(x / cell), np.floor(y / cell))).astype(np.int64)
+
+
+def count_cells(cells: Ints) -> dict[tuple[int, int], int]:
+    """{(column, row): how many of `cells` are that cell}."""
+    if not len(cells):
+        return {}
     keys, counts = np.unique(cells, axis=0, return_counts=True)
     return {(int(i), int(j)): int(n) for (i, j), n in zip(keys, counts, strict=True)}
 
