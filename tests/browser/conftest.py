@@ -73,6 +73,15 @@ def serious_axe_violations(browser: Any, site: str, path: str, ready: str = "") 
     ]
 
 
+def add_superuser(env: dict[str, str], username: str, password: str) -> None:
+    """A superuser in the camwatch of `env`, made by the CLI as an operator would."""
+    from tests.conftest import _camwatch
+
+    admin = {**env, "DJANGO_SUPERUSER_PASSWORD": password}
+    _camwatch(admin, "manage", "createsuperuser", "--noinput", "--username", username,
+              "--email", f"{username}@example.org")  # fmt: skip
+
+
 def new_page(browser: Any, base: str) -> Any:
     """A page in a fresh context (its own cookies) with a patient default timeout."""
     page = browser.new_context(base_url=base).new_page()

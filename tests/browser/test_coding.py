@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from benchmarks.coding_corpus import render_bytes
-from tests.browser.conftest import log_in, new_page
-from tests.conftest import _camwatch, serving, site_environment
+from tests.browser.conftest import add_superuser, log_in, new_page
+from tests.conftest import serving, site_environment
 
 pytestmark = pytest.mark.browser
 
@@ -36,9 +36,7 @@ REPLY = {
 def coding_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("coding-site")
     env = site_environment(folder)
-    admin = {**env, "DJANGO_SUPERUSER_PASSWORD": "coder-password-1"}
-    _camwatch(admin, "manage", "createsuperuser", "--noinput", "--username", "coder",
-              "--email", "coder@example.org")  # fmt: skip
+    add_superuser(env, "coder", "coder-password-1")
     reply = folder / "camden-reply.pdf"
     reply.write_bytes(render_bytes(REPLY, "pdf", "b01-camden"))
     with serving(env, folder, workers=1) as base:

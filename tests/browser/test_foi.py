@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from tests.browser.conftest import add_superuser
 from tests.conftest import _camwatch, _free_port, serving, site_environment
 from tests.foi_replies import reply
 from tests.mailservers import SmtpServer
@@ -65,9 +66,7 @@ def _prepare(folder: Path, env: dict[str, str]) -> None:
 def foi_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("foi-site")
     env = {**site_environment(folder), "CAMWATCH_FOI_MAILBOX": "foi@campaigns.example"}
-    owner = {**env, "DJANGO_SUPERUSER_PASSWORD": "owner-password-1"}
-    _camwatch(owner, "manage", "createsuperuser", "--noinput", "--username", "owner",
-              "--email", "owner@example.org")  # fmt: skip
+    add_superuser(env, "owner", "owner-password-1")
     _prepare(folder, env)
     with serving(env, folder, workers=1) as base:
         yield base

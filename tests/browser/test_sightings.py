@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 from skimage.data import astronaut
-from tests.browser.conftest import log_in, new_page
-from tests.conftest import _camwatch, serving, site_environment
+from tests.browser.conftest import add_superuser, log_in, new_page
+from tests.conftest import serving, site_environment
 from tests.test_photos import FACE, photo_with_exif
 
 pytestmark = pytest.mark.browser
@@ -24,9 +24,7 @@ pytestmark = pytest.mark.browser
 def sightings_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("sightings-site")
     env = site_environment(folder)
-    admin = {**env, "DJANGO_SUPERUSER_PASSWORD": "reviewer-password-1"}
-    _camwatch(admin, "manage", "createsuperuser", "--noinput", "--username", "reviewer",
-              "--email", "reviewer@example.org")  # fmt: skip
+    add_superuser(env, "reviewer", "reviewer-password-1")
     photo = folder / "camera.jpg"
     photo.write_bytes(photo_with_exif())
     with serving(env, folder, workers=1) as base:
