@@ -43,10 +43,18 @@ def _setup_django(database: Path) -> None:
 
 def _small(runs: int, scratch: Path) -> list[dict[str, Any]]:
     _setup_django(scratch / "bench.sqlite3")
-    from benchmarks import bench_coding, bench_concern, bench_load, bench_pages, bench_signage
+    from benchmarks import (
+        bench_coding,
+        bench_concern,
+        bench_load,
+        bench_money,
+        bench_pages,
+        bench_signage,
+    )
 
     results = []
-    for module in (bench_pages, bench_concern, bench_load, bench_coding, bench_signage):
+    modules = (bench_pages, bench_concern, bench_load, bench_coding, bench_signage, bench_money)
+    for module in modules:
         for result in module.run(runs):
             print(result.line(), flush=True)
             results.append(result.as_dict())

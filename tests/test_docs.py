@@ -12,6 +12,7 @@ from django.apps import apps
 from pydantic import BaseModel
 
 from camwatch.cli import main
+from camwatch.money.loading import SECTIONS as MONEY_SECTIONS
 from camwatch.registry.loader import reference, schema
 from camwatch.registry.loader.bundle import SECTIONS
 
@@ -87,11 +88,14 @@ def fields_of(model: type[BaseModel]) -> set[str]:
     return set(model.model_fields)
 
 
-@pytest.mark.parametrize("name", sorted([*SECTIONS, "investigation", "council_reference"]))
+ALL_SECTIONS = {**SECTIONS, **MONEY_SECTIONS}
+
+
+@pytest.mark.parametrize("name", sorted([*ALL_SECTIONS, "investigation", "council_reference"]))
 def test_every_data_section_and_field_is_in_data_md(name: str) -> None:
     body = section(doc("data.md"), f"### `{name}`")
     record = {
-        **SECTIONS,
+        **ALL_SECTIONS,
         "investigation": schema.InvestigationRecord,
         "council_reference": reference.CouncilReference,
     }[name]
@@ -99,7 +103,7 @@ def test_every_data_section_and_field_is_in_data_md(name: str) -> None:
     assert missing == set(), f"fields of {name} missing from docs/data.md: {missing}"
 
 
-DOCUMENTED_APPS = ("registry", "foi", "coding", "sightings")
+DOCUMENTED_APPS = ("registry", "foi", "coding", "sightings", "money")
 
 
 def test_every_model_is_in_data_model_md() -> None:

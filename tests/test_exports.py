@@ -79,6 +79,13 @@ def test_sqlite_export_holds_the_registry(tmp_path: Path) -> None:
         "SELECT status FROM claims WHERE key = 'sonification-3c-612-cameras'"
     ).fetchone()
     assert status == ("mismatch",)
+    contract = db.execute(
+        "SELECT buyer, supplier, integrator, value FROM contracts "
+        "WHERE key = 'hammersmith-and-fulham-chroma-vision-2015'"
+    ).fetchone()
+    assert contract == ("hammersmith-and-fulham", "chroma-vision", "chroma-vision", 492000.0)
+    stances = dict(db.execute("SELECT key, stance FROM stated_policies").fetchall())
+    assert stances["camden-2021-against-policy"] == "ban"
     meta = json.loads(metadata.read_text())
     described = meta["databases"]["camwatch"]["tables"]
     assert set(described) == {table.name for table in tables()}

@@ -34,6 +34,12 @@ PURE = [
     "camwatch.sightings.clusters",
     "camwatch.sightings.zorder",
     "camwatch.sightings.boundaries",
+    "camwatch.money.currency",
+    "camwatch.money.classify",
+    "camwatch.money.ocds",
+    "camwatch.money.spend",
+    "camwatch.money.matching",
+    "camwatch.money.trail",
 ]
 
 

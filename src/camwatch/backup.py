@@ -29,6 +29,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
 import camwatch
+from camwatch.registry.loader.files import file_sha256
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -49,14 +50,6 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _engine() -> str:
@@ -124,8 +117,8 @@ def backup(target: Path) -> Report:
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "migrations": _migrations(),
             "database": {"name": database.name, "bytes": database.stat().st_size,
-                         "sha256": _sha256(database)},
-            "media": {str(p.relative_to(settings.MEDIA_ROOT)): _sha256(p) for p in media},
+                         "sha256": file_sha256(database)},
+            "media": {str(p.relative_to(settings.MEDIA_ROOT)): file_sha256(p) for p in media},
         }  # fmt: skip
         manifest_file = Path(work) / MANIFEST
         manifest_file.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -162,7 +155,7 @@ def _unpack(source: Path, work: Path) -> dict[str, Any]:
     parts |= {f"media/{name}": digest for name, digest in manifest["media"].items()}
     for name, digest in parts.items():
         path = work / name
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or file_sha256(path) != digest:
             raise BackupError(f"{source}: {name} is missing or damaged (checksum differs)")
     return manifest
 

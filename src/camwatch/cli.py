@@ -18,6 +18,7 @@ import click
 import camwatch
 from camwatch.coding.commands import coding
 from camwatch.foi.commands import foi
+from camwatch.money.commands import money
 from camwatch.runtime import setup_django
 from camwatch.sightings.commands import sightings
 
@@ -333,6 +334,7 @@ def report(investigation: str, fmt: str, output: Path | None) -> None:
 main.add_command(foi)
 main.add_command(coding)
 main.add_command(sightings)
+main.add_command(money)
 
 
 @main.command("backup")

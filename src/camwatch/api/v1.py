@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 import camwatch
 from camwatch.api import schemas
+from camwatch.api.money import routers as money_routers
 from camwatch.api.sightings import routers as sighting_routers
 from camwatch.findings.checks import run_checks
 from camwatch.findings.reproduce import by_claim
@@ -321,3 +322,5 @@ api.add_router("/findings", findings)
 sightings, signs = sighting_routers(Pages, Mapped, BAD_FILTER, NOT_FOUND)
 api.add_router("/sightings", sightings)
 api.add_router("/signs", signs)
+for prefix, router in money_routers(Pages, Mapped, BAD_FILTER, NOT_FOUND).items():
+    api.add_router(prefix, router)

@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from camwatch.findings.arithmetic import Fit, check_percent, numerators_for, plain
+from camwatch.money import trail
 from camwatch.registry import models as m
 
 PART_SCOPES = ("town", "site", "system")
@@ -50,7 +51,7 @@ def _url_pattern(name: str) -> str:
 
 def warm_up() -> None:
     """Resolve the addresses the findings cite (the URL configuration loads on first use)."""
-    for name in ("body-detail", "investigation-detail"):
+    for name in ("body-detail", "investigation-detail", "body-money"):
         _url_pattern(name)
 
 
@@ -453,6 +454,40 @@ def oversized_denominators() -> list[Finding]:
     return found
 
 
+# -- stated policies against holdings ---------------------------------------------------------
+
+
+def contradicted_policies() -> list[Finding]:
+    """A body that said it bans (or is replacing) a vendor's equipment, and holds or buys
+    it from then on (or after the deadline) by its own disclosures."""
+    from camwatch.money.queries import policy_contradictions
+
+    found = []
+    for contradiction in policy_contradictions():
+        policy = contradiction.policy
+        slug = policy.body
+        page = _url_pattern("body-money").replace("__slug__", slug)
+        message = (
+            f"{slug} stated on {policy.stated.display()} that it {_STANCE[policy.stance]}, "
+            f"yet its records show {contradiction.reason}."
+        )
+        records = [_body(slug), Record("stated-policy", policy.key, f"{page}#policy-{policy.key}")]
+        key = contradiction.record.key
+        if isinstance(contradiction.record, trail.HoldingFact):
+            records.append(_holding(key, slug))
+        else:
+            records.append(Record("contract", key, f"{page}#contract-{key}"))
+        found.append(Finding("policy-contradicted", message, tuple(records)))
+    return found
+
+
+_STANCE = {
+    "ban": "does not allow the vendors' equipment",
+    "no_new_purchases": "buys no new equipment from the vendors",
+    "replace": "is replacing the vendors' equipment",
+}
+
+
 CHECKS: dict[str, Callable[[], list[Finding]]] = {
     "parts-do-not-sum": parts_and_totals,
     "impossible-percentage": impossible_percentages,
@@ -460,6 +495,7 @@ CHECKS: dict[str, Callable[[], list[Finding]]] = {
     "same-devices-twice": overlapping_groups,
     "totals-disagree": conflicting_totals,
     "base-larger-than-asked": oversized_denominators,
+    "policy-contradicted": contradicted_policies,
 }
 
 

@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +242,72 @@ def tables() -> list[Table]:
             {"investigation": ("investigations", "slug"), "source": ("sources", "key")},
             ("text", "subject"),
         ),
+        *_money_tables(),
+    ]
+
+
+def _money_tables() -> list[Table]:
+    """The money trail (money/rows.py, the rows behind its pages and API)."""
+    from camwatch.money import models as mm
+    from camwatch.money import queries
+    from camwatch.money import rows as money_rows
+
+    return [
+        Table(
+            "organisations",
+            "Integrators, installers and other suppliers that are not public bodies, with "
+            "the manufacturers they are known to supply (JSON list, each with its source).",
+            "slug",
+            {"kind": "integrator, installer, maintainer, distributor or supplier"},
+            lambda: (
+                money_rows.organisation_row(o)
+                for o in mm.Organisation.objects.prefetch_related("vendor_relations__vendor")
+            ),
+            search=("name", "aliases"),
+        ),
+        Table(
+            "contracts",
+            "Contracts for surveillance systems: buyer, supplier, integrator, manufacturers, "
+            "value and period. A value is the whole contract's, not the hardware's.",
+            "key",
+            {
+                "value": "The whole contract's value as published",
+                "buyer_name": "As published",
+                "reasons": "Why an imported notice counts as surveillance (JSON list)",
+            },
+            lambda: (money_rows.contract_row(c) for c in queries.contracts_with_related()),
+            {
+                "buyer": ("bodies", "slug"),
+                "supplier": ("organisations", "slug"),
+                "integrator": ("organisations", "slug"),
+                "source": ("sources", "key"),
+            },
+            ("title", "buyer_name", "supplier_name"),
+        ),
+        Table(
+            "payments",
+            "Money bodies paid: lines of spending files, and totals sources report.",
+            "",
+            {"amount": "Negative for a credit", "locator": "The line in the file"},
+            lambda: (
+                money_rows.payment_row(p)
+                for p in mm.Payment.objects.select_related("body", "supplier", "source")
+            ),
+            {"body": ("bodies", "slug"), "supplier": ("organisations", "slug")},
+        ),
+        Table(
+            "stated_policies",
+            "What bodies have said about vendors' equipment (ban, replace, ...), dated.",
+            "key",
+            {"stance": "ban, replace, no_new_purchases, keep or adopt"},
+            lambda: (
+                money_rows.policy_row(p)
+                for p in mm.StatedPolicy.objects.select_related("body", "source").prefetch_related(
+                    "vendors"
+                )
+            ),
+            {"body": ("bodies", "slug"), "source": ("sources", "key")},
+        ),
     ]
 
 
@@ -249,6 +316,8 @@ def _value(value: Any) -> Any:
         return json.dumps(value, default=str)
     if isinstance(value, bool) or value is None or isinstance(value, int | float | str):
         return value
+    if isinstance(value, Decimal):
+        return float(value)  # a number, so that Datasette sorts and sums it as one
     return str(value)
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "camwatch.foi",
     "camwatch.coding",
     "camwatch.sightings",
+    "camwatch.money",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,8 @@ CAMWATCH_CONCERN_POLICY = os.environ.get("CAMWATCH_CONCERN_POLICY", "").strip() 
 CAMWATCH_PAGE_SIZE = env_int("CAMWATCH_PAGE_SIZE", 50, minimum=1)
 CAMWATCH_MAX_PAGE_SIZE = env_int("CAMWATCH_MAX_PAGE_SIZE", 1000, minimum=1)
 CAMWATCH_MAX_DATA_FILE_BYTES = env_int("CAMWATCH_MAX_DATA_FILE_BYTES", 20_000_000, minimum=1)
+# The largest procurement (OCDS) or spending file `camwatch money import-*` will read.
+CAMWATCH_MAX_IMPORT_BYTES = env_int("CAMWATCH_MAX_IMPORT_BYTES", 2_000_000_000, minimum=1)
 CAMWATCH_MAX_SEARCH_TERMS = env_int("CAMWATCH_MAX_SEARCH_TERMS", 8, minimum=1)
 # Each facet's counting query may take this long before it is left out (0: no limit).
 CAMWATCH_FACET_TIME_LIMIT_MS = env_int("CAMWATCH_FACET_TIME_LIMIT_MS", 300, minimum=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("camwatch.foi.urls")),
     path("", include("camwatch.coding.urls")),
     path("", include("camwatch.sightings.urls")),
+    path("", include("camwatch.money.urls")),
     path("", include("camwatch.findings.urls")),
     path("", include("camwatch.registry.urls")),
 ]

@@ -11,6 +11,7 @@ from camwatch.registry import models as m
 from camwatch.registry.dates import PartialDate
 from camwatch.registry.loader import schema
 from camwatch.registry.loader.bundle import Bundle, Entry
+from camwatch.registry.loader.extensions import extensions
 from camwatch.registry.loader.tables import LoadReport, Table, error_for, sync_m2m
 
 Progress = Callable[[str, int], None]
@@ -21,6 +22,11 @@ def _date(value: PartialDate | None, name: str) -> dict[str, Any]:
         name: value.start if value else None,
         f"{name}_precision": value.precision.value if value else "",
     }
+
+
+def _natural_key(model: type[dj.Model]) -> str:
+    """`slug` for the things named by one (bodies, vendors), else `key` (sources, facts)."""
+    return "slug" if any(f.name == "slug" for f in model._meta.fields) else "key"
 
 
 class Applier:
@@ -50,6 +56,9 @@ class Applier:
             ("claims", self.claims, len(self.bundle.claims)),
             ("locations", self.locations, len(self.bundle.locations)),
         ]
+        for extension in extensions():
+            count = sum(len(self.bundle.section(name)) for name in extension.sections)
+            steps.append((extension.name, lambda ext=extension: ext.apply(self), count))
         for stage, step, count in steps:
             step()
             self.progress(stage, count)
@@ -59,7 +68,7 @@ class Applier:
     # -- references -------------------------------------------------------------
 
     def ref(self, entry: Entry[Any], model: type[dj.Model], value: str, field: str) -> Any:
-        key_field = "key" if model is m.Source else "slug"
+        key_field = _natural_key(model)
         found = self.table(model, key_field).find(**{key_field: value})
         if found is None:
             raise error_for(entry, model._meta.verbose_name, value, field)

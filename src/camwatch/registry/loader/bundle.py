@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from camwatch.registry.loader import schema
 from camwatch.registry.loader.errors import DataFileError, DataFileErrors
+from camwatch.registry.loader.extensions import extra_sections
 from camwatch.registry.loader.files import LINE_KEY, line_of, read_yaml, strip_lines
 
 R = TypeVar("R", bound=BaseModel)
@@ -50,9 +51,19 @@ class Bundle:
     claims: list[Entry[schema.ClaimRecord]] = field(default_factory=list)
     locations: list[Entry[schema.LocationRecord]] = field(default_factory=list)
     council_reference: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)
+    # sections that other apps register (extensions.py), by section name
+    extra: dict[str, list[Entry[Any]]] = field(default_factory=dict)
+
+    def section(self, name: str) -> list[Entry[Any]]:
+        """The entries of a registry section or of a registered extension's section."""
+        if name in self.extra or not hasattr(self, name):
+            return self.extra.setdefault(name, [])
+        found: list[Entry[Any]] = getattr(self, name)
+        return found
 
     def total(self) -> int:
-        return sum(len(value) for value in vars(self).values())
+        own = sum(len(value) for name, value in vars(self).items() if name != "extra")
+        return own + sum(len(entries) for entries in self.extra.values())
 
 
 SECTIONS: dict[str, type[schema.Record]] = {
@@ -106,14 +117,16 @@ def _read_file(path: Path, max_bytes: int, bundle: Bundle, errors: list[DataFile
         if section == "council_reference":
             bundle.council_reference.append((path, document[section]))
             continue
-        record_type = SECTIONS.get(section)
+        sections = {**SECTIONS, **extra_sections()}
+        record_type = sections.get(section)
         if record_type is None:
-            known = ", ".join(sorted([*SECTIONS, "investigation", "council_reference"]))
+            known = ", ".join(sorted([*sections, "investigation", "council_reference"]))
             raise DataFileError(path, f"unknown section {section!r} (known: {known})")
         if section in OWNED_BY_INVESTIGATION and investigation is None:
             raise DataFileError(path, f"section {section!r} needs an investigation: section")
-        target: list[Any] = getattr(bundle, section)
-        target.extend(_entries(path, section, items, record_type, investigation, errors))
+        bundle.section(section).extend(
+            _entries(path, section, items, record_type, investigation, errors)
+        )
 
 
 def _investigation_of(

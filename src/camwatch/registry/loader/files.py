@@ -7,6 +7,7 @@ that an error can point at it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,13 +65,32 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _read_text(path: Path, max_bytes: int) -> str:
-    size = path.stat().st_size
+def check_size(
+    path: Path, max_bytes: int, setting: str = "", error: type[DataFileError] = DataFileError
+) -> int:
+    """The file's size; `error` naming the file (and the setting that sets the limit) when
+    it cannot be read or is larger than `max_bytes`, before a byte of it is read."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise error(path, f"cannot be read ({exc.strerror or exc})") from exc
     if size > max_bytes:
-        raise DataFileError(
-            path,
-            f"is {size:,} bytes, over the limit of {max_bytes:,} (CAMWATCH_MAX_DATA_FILE_BYTES)",
-        )
+        named = f" ({setting})" if setting else ""
+        raise error(path, f"is {size:,} bytes, over the limit of {max_bytes:,} bytes{named}")
+    return size
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    check_size(path, max_bytes, "CAMWATCH_MAX_DATA_FILE_BYTES")
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

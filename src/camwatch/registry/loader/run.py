@@ -15,6 +15,7 @@ from camwatch.registry.loader import reference
 from camwatch.registry.loader.apply import Applier, Progress
 from camwatch.registry.loader.bundle import Bundle, Entry, read_bundle
 from camwatch.registry.loader.errors import DataFileError, DataFileErrors
+from camwatch.registry.loader.extensions import extensions
 from camwatch.registry.loader.files import strip_lines
 from camwatch.registry.loader.tables import LoadReport
 
@@ -121,9 +122,12 @@ def _check_cited(bundle: Bundle, path: Path, line: int, ref: reference.CouncilRe
 
 def check_unique(bundle: Bundle) -> None:
     errors = []
-    for section, key_of in UNIQUE_KEYS.items():
+    unique_keys = dict(UNIQUE_KEYS)
+    for extension in extensions():
+        unique_keys.update(extension.unique_keys)
+    for section, key_of in unique_keys.items():
         seen: dict[str, Entry[Any]] = {}
-        for entry in getattr(bundle, section):
+        for entry in bundle.section(section):
             key = key_of(entry.record)
             if key in seen:
                 first = seen[key]

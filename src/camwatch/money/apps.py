@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MoneyConfig(AppConfig):
+    name = "camwatch.money"
+    label = "money"
+    verbose_name = "Money trail"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from camwatch.money.loading import EXTENSION
+        from camwatch.registry.loader.extensions import register
+
+        register(EXTENSION)  # contracts, payments and policies load with `load-data`
