@@ -138,9 +138,26 @@ def test_3c_money_trail_on_both_councils(client: Client) -> None:
     assert shared["contracts"][0]["behind"] == ["hikvision"]  # through Synectics
 
 
+def test_the_seed_facts_are_on_the_body_pages(client: Client) -> None:
+    hf = body_of(get(client, "/bodies/hammersmith-and-fulham/"))
+    assert 'id="money-heading"' in hf
+    assert "GBP 492,000" in hf
+    assert "Chroma Vision Limited" in hf
+    camden = body_of(get(client, "/bodies/camden/"))
+    assert "against the Council policy" in camden
+    assert "Contradicted by its own records" in camden
+    hunts = body_of(get(client, "/bodies/huntingdonshire/"))
+    assert "1 payment, 1 paid to it as a shared service" in hunts
+    cambridge = body_of(get(client, "/bodies/cambridge/"))
+    assert "GBP 1,215,000" in cambridge
+    shared = body_of(get(client, "/bodies/cambridge-huntingdonshire-shared-cctv/"))
+    assert "Synectics" in shared
+
+
 def test_camden_money_trail_shows_the_contradiction(client: Client) -> None:
     html = body_of(get(client, "/bodies/camden/money/"))
     assert "Contradicted by its own records" in html
+    assert "#holding-top10vpn-camden-hikvision-dvr" in html  # the removal timeline
     assert "against the Council policy" in html
 
 

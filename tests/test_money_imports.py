@@ -189,6 +189,16 @@ def test_keep_all_lines_and_the_money_trail_chart(client: Client) -> None:
     assert total == Decimal("688111.11")
     page = json.loads(client.get("/bodies/hammersmith-and-fulham/money.json").content)
     assert len(page["payments"]) == 29
+    # Every line is listed, but only surveillance lines (or those paid to an integrator)
+    # count as spend: Veolia's refuse collection does not.
+    counted = sum(
+        Decimal(str(row["amount"])) for row in page["spend_by_year"] if row["year"] == 2016
+    )
+    lines = mm.Payment.objects.filter(origin="spend")
+    expected = sum(p.amount for p in lines if p.surveillance or p.supplier_id)
+    assert counted == expected
+    assert not any(p.surveillance for p in lines.filter(supplier_name__startswith="VEOLIA"))
+    assert counted < total - Decimal("556268.81") + Decimal("0.01")
 
 
 def test_bad_spending_lines_name_line_and_column() -> None:
@@ -221,3 +231,31 @@ def test_import_spend_cli_refuses_unknown_body_or_profile(
     result = CliRunner().invoke(main, ["money", "import-spend", str(SPEND), *options])
     assert result.exit_code == 1
     assert fragment in result.output
+
+
+def test_a_saved_profile_is_found_by_name(tmp_path: Path, settings) -> None:
+    saved = tmp_path / "profiles.yaml"
+    saved.write_text(
+        "profiles:\n"
+        "  - name: our-council\n"
+        "    description: Our council's layout\n"
+        "    source: https://example.org/spending\n"
+        "    encoding: auto\n"
+        '    date_formats: ["%d/%m/%Y"]\n'
+        "    columns:\n"
+        "      date: [When]\n"
+        "      supplier: [Paid To]\n"
+        "      amount: [Sum]\n"
+        "      description: [What For]\n"
+    )
+    spending = tmp_path / "spend.csv"
+    spending.write_text(
+        "When,Paid To,Sum,What For\n01/04/2021,Chroma Vision Ltd,1200.00,CCTV repair\n"
+    )
+    with pytest.raises(DataFileErrors, match="unknown spending profile 'our-council'"):
+        import_spend(spending, body="camden", profile="our-council")
+    settings.CAMWATCH_SPEND_PROFILES = str(saved)
+    report = import_spend(spending, body="camden", profile="our-council")
+    assert report.outcomes["created"] == 1
+    payment = mm.Payment.objects.get(origin="spend", body__slug="camden")
+    assert (payment.supplier.slug, payment.amount) == ("chroma-vision", Decimal("1200.00"))

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.browser
 
 def test_hammersmith_money_trail_to_its_integrator(page: Any, artifacts: Path) -> None:
     page.goto("/bodies/hammersmith-and-fulham/")
-    page.get_by_role("link", name="Money trail").click()
+    on_body_page = page.get_by_role("region", name="Money trail")
+    assert "GBP 492,000" in on_body_page.inner_text()
+    full = "The full money trail of Hammersmith & Fulham Council"
+    on_body_page.get_by_role("link", name=full).click()
     page.wait_for_url(re.compile(r"/bodies/hammersmith-and-fulham/money/$"))
     contracts = page.get_by_role(
         "table", name="Suppliers, integrators and the manufacturers behind them"

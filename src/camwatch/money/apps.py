@@ -9,6 +9,9 @@ class MoneyConfig(AppConfig):
 
     def ready(self) -> None:
         from camwatch.money.loading import EXTENSION
+        from camwatch.money.panel import PANEL
         from camwatch.registry.loader.extensions import register
+        from camwatch.registry.panels import register_body_panel
 
         register(EXTENSION)  # contracts, payments and policies load with `load-data`
+        register_body_panel(PANEL)  # and show on each body's page

@@ -227,16 +227,19 @@ def import_spend(
 
 
 def _profile(path: Path, name: str, profiles_file: Path | None) -> spend.SpendProfile:
-    profiles = spend.load_profiles(profiles_file)
+    """The bundled profiles, then the site's saved ones (CAMWATCH_SPEND_PROFILES), then
+    those of `--profiles`: a later profile of the same name replaces an earlier one."""
+    profiles = spend.load_profiles()
+    for extra in (settings.CAMWATCH_SPEND_PROFILES, profiles_file):
+        if extra:
+            try:
+                profiles.update(spend.load_profiles(Path(extra)))
+            except DataFileError as error:
+                raise DataFileErrors([error]) from error
     if name not in profiles:
         known = ", ".join(sorted(profiles))
-        raise DataFileErrors(
-            [
-                DataFileError(
-                    path, f"unknown spending profile {name!r} (known: {known})", field="--profile"
-                )
-            ]
-        )
+        message = f"unknown spending profile {name!r} (known: {known})"
+        raise DataFileErrors([DataFileError(path, message, field="--profile")])
     return profiles[name]
 
 

@@ -153,12 +153,19 @@ def concern_test() -> Any:
 
 
 def spends(body: m.PublicBody | None = None) -> list[trail.Spend]:
-    """Every contract and payment as an amount, with whether a vendor of concern is behind it.
-    Contracts of unstated value are left out: there is nothing to add up."""
+    """Every contract and surveillance payment as an amount, with whether a vendor of concern
+    is behind it. Contracts of unstated value are left out: there is nothing to add up."""
     of_concern = concern_test()
     supplied = organisation_vendors()
     contracts = contracts_with_related(mm.Contract.objects.filter(value__isnull=False))
-    payments = mm.Payment.objects.select_related("body", "body__kind", "supplier")
+    # Lines kept with --all-lines (refuse collection, say) are not surveillance spend.
+    payments = (
+        mm.Payment.objects.filter(
+            Q(surveillance=True) | Q(supplier__vendor_relations__isnull=False)
+        )
+        .distinct()
+        .select_related("body", "body__kind", "supplier")
+    )
     if body is not None:
         contracts = contracts.filter(buyer=body)
         payments = payments.filter(body=body)

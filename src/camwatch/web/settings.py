@@ -166,6 +166,9 @@ CAMWATCH_MAX_PAGE_SIZE = env_int("CAMWATCH_MAX_PAGE_SIZE", 1000, minimum=1)
 CAMWATCH_MAX_DATA_FILE_BYTES = env_int("CAMWATCH_MAX_DATA_FILE_BYTES", 20_000_000, minimum=1)
 # The largest procurement (OCDS) or spending file `camwatch money import-*` will read.
 CAMWATCH_MAX_IMPORT_BYTES = env_int("CAMWATCH_MAX_IMPORT_BYTES", 2_000_000_000, minimum=1)
+# A YAML file of the site's own spending-file column profiles, one per council, added to
+# the bundled ones (docs/money.md); empty for the bundled profiles only.
+CAMWATCH_SPEND_PROFILES = os.environ.get("CAMWATCH_SPEND_PROFILES", "").strip()
 CAMWATCH_MAX_SEARCH_TERMS = env_int("CAMWATCH_MAX_SEARCH_TERMS", 8, minimum=1)
 # Each facet's counting query may take this long before it is left out (0: no limit).
 CAMWATCH_FACET_TIME_LIMIT_MS = env_int("CAMWATCH_FACET_TIME_LIMIT_MS", 300, minimum=0)

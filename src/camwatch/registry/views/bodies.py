@@ -14,6 +14,7 @@ from camwatch.registry import rows
 from camwatch.registry.charts import Series, step_chart
 from camwatch.registry.facets import body_facets
 from camwatch.registry.filters import BodyFilters
+from camwatch.registry.panels import body_panels
 from camwatch.web.formats import FormatView, page_envelope, paginate
 
 
@@ -110,6 +111,7 @@ class BodyDetailView(FormatView):
             "members": self.body.memberships.select_related("member"),
             "children": self.body.children.order_by("name"),
             "predecessors": self.body.predecessors.order_by("name"),
+            "panels": body_panels(self.body),
             "title": self.body.name,
         }
 
