@@ -40,6 +40,9 @@ test: install assets lint typecheck test-sqlite test-postgres test-browser
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	# Security lint: fails on any high-severity finding (the medium ones are reviewed, and
+	# marked where ruff's S rules flag them too)
+	$(BIN)/bandit -q -r src --severity-level high
 
 typecheck: install
 	$(BIN)/mypy

@@ -74,8 +74,15 @@ def serving(env: dict[str, str], log_dir: Path, workers: int = 2) -> Iterator[st
 
 
 def site_environment(data_dir: Path) -> dict[str, str]:
-    """A camwatch of its own: a data directory, migrated and loaded with the bundled data."""
-    env = {**os.environ, "CAMWATCH_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    """A camwatch of its own: a data directory, migrated and loaded with the bundled data.
+    The limit on data requests is off: the browser tests and the API fuzzing ask for far
+    more than a person would (tests/test_throttling.py tests the limit)."""
+    env = {
+        **os.environ,
+        "CAMWATCH_DATA_DIR": str(data_dir),
+        "DATABASE_URL": "",
+        "CAMWATCH_DATA_REQUESTS_PER_MINUTE": "0",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     _camwatch(env, "manage", "migrate", "--noinput", "-v0")
     _camwatch(env, "load-data")
@@ -131,6 +138,13 @@ def _postgres_admin(statement: str) -> None:
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         load_data()
+
+
+@pytest.fixture(autouse=True)
+def _no_data_rate_limit(settings: Any) -> None:
+    """The suite asks one process for thousands of .json pages a minute; the limit has its
+    own tests (tests/test_throttling.py), which set it back."""
+    settings.CAMWATCH_DATA_REQUESTS_PER_MINUTE = 0
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.test import Client
 
 from camwatch.cli import main
@@ -120,7 +121,7 @@ def test_only_reviewers_see_the_queue(client: Client, django_user_model: type) -
     _ingest()
     assert client.get("/coding/").status_code == 404
     django_user_model.objects.create_user("reader", password="pw-reader-1")
-    client.login(username="reader", password="pw-reader-1")
+    client.login(request=HttpRequest(), username="reader", password="pw-reader-1")
     assert client.get("/coding/").status_code == 403
     assert client.post(f"/coding/suggestions/{Suggestion.objects.first().pk}/").status_code == 403
 

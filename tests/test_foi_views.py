@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from camwatch.foi.models import Campaign, Request
@@ -49,9 +50,9 @@ def test_an_embargoed_campaign_is_hidden_from_everyone_but_its_team(
         assert client.get(url).status_code == 404, url
     assert b"Secret campaign" not in client.get("/foi/").content
     django_user_model.objects.create_user("stranger", password="pw-stranger-1")
-    client.login(username="stranger", password="pw-stranger-1")
+    client.login(request=HttpRequest(), username="stranger", password="pw-stranger-1")
     assert client.get("/foi/secret/").status_code == 404
-    client.login(username="owner", password="pw-owner-1")
+    client.login(request=HttpRequest(), username="owner", password="pw-owner-1")
     page = client.get("/foi/secret/")
     assert page.status_code == 200
     assert b"Under embargo until 2999-01-01" in page.content
@@ -63,7 +64,7 @@ def test_an_embargoed_campaign_is_hidden_from_everyone_but_its_team(
 
 
 def test_dashboard_counts_overdue_and_the_status_csv(campaign: Campaign, client: Client) -> None:
-    client.login(username="owner", password="pw-owner-1")
+    client.login(request=HttpRequest(), username="owner", password="pw-owner-1")
     data = client.get("/foi/secret.json").json()
     assert data["counts"] == {"long_overdue": 1, "successful": 1, "draft": 1}
     streamed = b"".join(client.get("/foi/secret.csv").streaming_content).decode()
@@ -84,7 +85,7 @@ def test_every_format_answers_for_the_team(campaign: Campaign, client: Client) -
     """Timelines hold aware datetimes; the spreadsheet gives them in UTC."""
     from openpyxl import load_workbook
 
-    client.login(username="owner", password="pw-owner-1")
+    client.login(request=HttpRequest(), username="owner", password="pw-owner-1")
     reference = campaign.requests.get(body__slug="hackney").reference
     for url in ("/foi.xlsx", "/foi/secret.xlsx", f"/foi/requests/{reference}.xlsx"):
         response = client.get(url)
@@ -121,7 +122,7 @@ def test_the_public_sees_correspondence_without_officers_personal_data(
     assert "Information Governance Team" in shown["text"]
     page = client.get(f"/foi/requests/{request.reference}/").content.decode()
     assert "Jane Smith" not in page
-    client.login(username="owner", password="pw-owner-1")
+    client.login(request=HttpRequest(), username="owner", password="pw-owner-1")
     team = client.get(f"/foi/requests/{request.reference}.json").json()
     assert team["redacted"] is False
     assert "Jane Smith" in team["messages"][0]["text"]

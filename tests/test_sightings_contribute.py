@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.test import Client, override_settings
 from django.utils import timezone
 from PIL import Image
@@ -87,7 +88,7 @@ def test_bad_photos_are_refused_by_field(client: Client) -> None:
 def test_only_reviewers_review(client: Client, django_user_model: type) -> None:
     sighting = Sighting.objects.create(latitude=52.2, longitude=0.12)
     django_user_model.objects.create_user("someone", password="pw-some-1")
-    client.login(username="someone", password="pw-some-1")
+    client.login(request=HttpRequest(), username="someone", password="pw-some-1")
     assert client.get("/sightings/review/").status_code == 403
     assert client.post(f"/sightings/review/{sighting.pk}/", {"action": "verify"}).status_code == 403
     sighting.refresh_from_db()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import dj_database_url
@@ -39,6 +40,9 @@ INSTALLED_APPS = [
     "camwatch.coding",
     "camwatch.sightings",
     "camwatch.money",
+    # Throttles logins: failed attempts are recorded, and a user name is locked out from
+    # an address after CAMWATCH_LOGIN_FAILURE_LIMIT failures (docs/security.md).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +56,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "camwatch.web.ratelimit.DataRateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "camwatch.web.urls"
@@ -146,6 +157,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Asks browsers' preload lists to hold the domain: on by default with HTTPS, so that
+# `check --deploy` is clean. A site that cannot commit its whole domain to HTTPS for good
+# turns it off, and the check's warning about it is then silenced on purpose.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("CAMWATCH_HSTS_PRELOAD", True)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD or not HTTPS else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -169,6 +185,15 @@ CAMWATCH_MAX_IMPORT_BYTES = env_int("CAMWATCH_MAX_IMPORT_BYTES", 2_000_000_000, 
 # A YAML file of the site's own spending-file column profiles, one per council, added to
 # the bundled ones (docs/money.md); empty for the bundled profiles only.
 CAMWATCH_SPEND_PROFILES = os.environ.get("CAMWATCH_SPEND_PROFILES", "").strip()
+# Requests for data (/api/ and every .json, .csv, .xlsx, .geojson) per client address a
+# minute, counted per worker unless CACHES is shared; 0 turns the limit off.
+CAMWATCH_DATA_REQUESTS_PER_MINUTE = env_int("CAMWATCH_DATA_REQUESTS_PER_MINUTE", 600, minimum=0)
+# Failed logins for one user name from one address before it is locked out, and for how long.
+AXES_FAILURE_LIMIT = env_int("CAMWATCH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("CAMWATCH_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
 CAMWATCH_MAX_SEARCH_TERMS = env_int("CAMWATCH_MAX_SEARCH_TERMS", 8, minimum=1)
 # Each facet's counting query may take this long before it is left out (0: no limit).
 CAMWATCH_FACET_TIME_LIMIT_MS = env_int("CAMWATCH_FACET_TIME_LIMIT_MS", 300, minimum=0)
