@@ -85,6 +85,19 @@ def _scale(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
     return reports
 
 
+def _load(args: argparse.Namespace, scale: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The load test, on the database the PostgreSQL scale run left filled (when it ran)."""
+    if not any(run.get("database") == "postgresql" for run in scale):
+        print("no PostgreSQL scale run: the load test needs its data and is skipped")
+        return []
+    from benchmarks import bench_http_load
+
+    found = bench_http_load.run(args.postgres_url, args.load_seconds, args.load_users)
+    for result in found:
+        print(result.line(), flush=True)
+    return [result.as_dict() for result in found]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, required=True)
@@ -96,10 +109,13 @@ def main() -> int:
     parser.add_argument("--holdings", type=int, default=1_000_000)
     parser.add_argument("--sightings", type=int, default=1_000_000)
     parser.add_argument("--no-scale", action="store_true", help="skip the scale benchmarks")
+    parser.add_argument("--load-seconds", type=int, default=300, help="the load test's length")
+    parser.add_argument("--load-users", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         results = _small(args.runs, Path(scratch))
         scale = [] if args.no_scale else _scale(args, Path(scratch))
+        results += _load(args, scale)
     import django
 
     report = {
