@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from camwatch.foi import calendar
 from camwatch.foi.states import LABELS, State, check_transition, display_status
 from camwatch.registry.models import BodyKind, Investigation, PublicBody
+from camwatch.web.uploads import validate_upload
 
 STATE_CHOICES = [(state.value, LABELS[state]) for state in State]
 REGIME_CHOICES = [(regime.value, regime.label) for regime in calendar.Regime]
@@ -80,7 +81,7 @@ class CampaignFile(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="files")
     name = models.CharField(max_length=200)
-    file = models.FileField(upload_to="foi/campaign-files/")
+    file = models.FileField(upload_to="foi/campaign-files/", validators=[validate_upload])
     content_type = models.CharField(max_length=200, default="application/octet-stream")
     sha256 = models.CharField(max_length=64, blank=True)
 

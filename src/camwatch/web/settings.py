@@ -185,6 +185,8 @@ CAMWATCH_MAX_IMPORT_BYTES = env_int("CAMWATCH_MAX_IMPORT_BYTES", 2_000_000_000, 
 # A YAML file of the site's own spending-file column profiles, one per council, added to
 # the bundled ones (docs/money.md); empty for the bundled profiles only.
 CAMWATCH_SPEND_PROFILES = os.environ.get("CAMWATCH_SPEND_PROFILES", "").strip()
+# The largest file an editor may upload through the admin (a source's copy, a campaign file).
+CAMWATCH_MAX_UPLOAD_BYTES = env_int("CAMWATCH_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
 # Requests for data (/api/ and every .json, .csv, .xlsx, .geojson) per client address a
 # minute, counted per worker unless CACHES is shared; 0 turns the limit off.
 CAMWATCH_DATA_REQUESTS_PER_MINUTE = env_int("CAMWATCH_DATA_REQUESTS_PER_MINUTE", 600, minimum=0)

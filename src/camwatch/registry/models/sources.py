@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from camwatch.registry.models.base import PartialDateAttribute, TimeStamped, precision_field
+from camwatch.web.uploads import validate_upload
 
 
 class SourceKind(models.TextChoices):
@@ -39,7 +40,7 @@ class Source(TimeStamped):
     retrieved = models.DateField(null=True, blank=True)
     licence = models.CharField(max_length=200, blank=True)
     attribution = models.CharField(max_length=500, blank=True)
-    file = models.FileField(upload_to="sources/", blank=True)
+    file = models.FileField(upload_to="sources/", blank=True, validators=[validate_upload])
     sha256 = models.CharField(max_length=64, blank=True)
     quote = models.TextField(blank=True, help_text="The passage relied on, as printed")
     notes = models.TextField(blank=True)
