@@ -18,6 +18,7 @@ from camwatch.coding.ingest import ingest_bytes
 from camwatch.coding.models import CensorRule, Document, Suggestion
 from camwatch.coding.review import ReviewError, accept, reject
 from camwatch.registry import models as m
+from camwatch.web.roles import grant
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,8 @@ REPLY = (
 
 @pytest.fixture
 def reviewer(django_user_model: type) -> object:
-    return django_user_model.objects.create_user("reviewer", password="pw-rev-1", is_staff=True)
+    django_user_model.objects.create_user("reviewer", password="pw-rev-1")
+    return grant("reviewer", "reviewer")
 
 
 def _ingest(text: str = REPLY, **links: object) -> Document:

@@ -15,6 +15,7 @@ from PIL import Image
 from tests.test_photos import photo_with_exif
 
 from camwatch.sightings.models import Sighting, SightingPhoto
+from camwatch.web.roles import grant
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,8 @@ def test_a_photo_fills_the_form_and_is_published_clean(
     assert client.get(f"/sightings/photos/{stored.pk}.jpg").status_code == 200  # its sender
     assert Client().get(f"/sightings/thanks/{sighting.pk}/").status_code == 404
     assert client.get("/api/v1/sightings").json()["count"] == 0
-    reviewer = django_user_model.objects.create_user("rev", password="pw-rev-1", is_staff=True)
+    django_user_model.objects.create_user("rev", password="pw-rev-1")
+    reviewer = grant("rev", "reviewer")
     client.force_login(reviewer)
     assert b"Possible duplicate" not in client.get("/sightings/review/").content
     client.post(f"/sightings/review/{sighting.pk}/", {"action": "verify"})

@@ -21,6 +21,7 @@ from camwatch.foi.commands import foi
 from camwatch.money.commands import money
 from camwatch.runtime import setup_django
 from camwatch.sightings.commands import sightings
+from camwatch.web.commands import roles
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -335,6 +336,7 @@ main.add_command(foi)
 main.add_command(coding)
 main.add_command(sightings)
 main.add_command(money)
+main.add_command(roles)
 
 
 @main.command("backup")

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -61,6 +62,8 @@ api = CamwatchAPI(
         "investigations' published claims beside their recomputation."
     ),
     urls_namespace="api-v1",
+    # The schema and its docs page are read-only like the rest: 405 to anything but GET/HEAD.
+    docs_decorator=require_safe,
 )
 NOT_FOUND = {404: schemas.Error}
 BAD_FILTER = {422: schemas.Error}

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from camwatch.coding import highlight
 from camwatch.coding.ingest import ingest_bytes
@@ -21,7 +21,7 @@ from camwatch.coding.models import Document, Suggestion, SuggestionStatus
 from camwatch.coding.review import ReviewError, accept, reject
 from camwatch.registry.models import DeviceType, Investigation, PublicBody, Vendor
 from camwatch.web.formats import FormatView
-from camwatch.web.permissions import require, staff_or
+from camwatch.web.permissions import allowed, require
 
 OUTCOMES = [
     ("provided", "provided"),
@@ -36,7 +36,7 @@ REVIEW_PERMISSION = "coding.review_document"
 
 
 def can_review(user: Any) -> bool:
-    return staff_or(user, REVIEW_PERMISSION)
+    return allowed(user, REVIEW_PERMISSION)
 
 
 def _reviewer(request: HttpRequest) -> None:
@@ -184,6 +184,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(suggestion.document.get_absolute_url() + anchor)
 
 
+@require_safe
 def public(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply as published: only once a fact from it was accepted, and with officers'
     personal data and the censor rules' phrases removed."""

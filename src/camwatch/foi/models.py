@@ -62,12 +62,13 @@ class Campaign(models.Model):
         return self.embargo_until is None or today >= self.embargo_until
 
     def is_team(self, user: Any) -> bool:
-        """The owner, a collaborator, or staff: who sees the campaign under embargo and its
-        correspondence unredacted."""
+        """The owner, a collaborator, or an admin (a superuser): who sees the campaign under
+        embargo and its correspondence unredacted. Editors and reviewers are staff but not
+        on every team: an embargo holds against them too."""
         if not getattr(user, "is_authenticated", False):
             return False
         return bool(
-            user.is_staff
+            user.is_superuser
             or user.pk == self.owner_id
             or self.collaborators.filter(pk=user.pk).exists()
         )

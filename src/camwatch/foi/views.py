@@ -21,7 +21,7 @@ def visible_campaigns(user: Any) -> Any:
     campaigns = Campaign.objects.all()
     today = timezone.localdate()
     public = Q(embargo_until__isnull=True) | Q(embargo_until__lte=today)
-    if getattr(user, "is_staff", False):
+    if getattr(user, "is_superuser", False):
         return campaigns
     if getattr(user, "is_authenticated", False):
         team = Q(owner=user) | Q(collaborators=user)

@@ -10,6 +10,8 @@ class SightingAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "camera_type", "vendor")
     search_fields = ("operator_name", "manufacturer_as_seen", "brand_as_seen", "model_as_seen")
     raw_id_fields = ("vendor", "operator_body", "contributor", "reviewer", "source")
+    # Only the contributor chooses to be named (docs/security.md), not an editor.
+    readonly_fields = ("contributor", "contributor_public", "submitter")
 
 
 @admin.register(Sign)

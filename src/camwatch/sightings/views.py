@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from camwatch.sightings.contribute import (
     Contribution,
@@ -24,7 +24,7 @@ from camwatch.sightings.forms import SightingForm
 from camwatch.sightings.mapconfig import map_config, with_basemap_policy
 from camwatch.sightings.models import Sighting, SightingPhoto, Status
 from camwatch.sightings.photos import PhotoError
-from camwatch.web.permissions import require, staff_or
+from camwatch.web.permissions import allowed, require
 
 SESSION_KEY = "contributed_sightings"
 
@@ -33,7 +33,7 @@ REVIEW_PERMISSION = "sightings.review_sighting"
 
 
 def can_review(user: Any) -> bool:
-    return staff_or(user, REVIEW_PERMISSION)
+    return allowed(user, REVIEW_PERMISSION)
 
 
 def new(request: HttpRequest) -> HttpResponse:
@@ -70,6 +70,7 @@ def _own(request: HttpRequest, sighting_id: int) -> bool:
     return sighting_id in request.session.get(SESSION_KEY, [])
 
 
+@require_safe
 def thanks(request: HttpRequest, pk: int) -> HttpResponse:
     if not _own(request, pk):
         raise Http404("no such sighting")
@@ -87,6 +88,7 @@ def _reviewer(request: HttpRequest) -> None:
 
 
 @login_required
+@require_safe
 def review(request: HttpRequest) -> HttpResponse:
     _reviewer(request)
     pending = (
@@ -115,6 +117,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sighting-review")
 
 
+@require_safe
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """The published copy (no metadata, blurred), once its sighting is verified."""
     item = get_object_or_404(SightingPhoto.objects.select_related("sighting"), pk=pk)
@@ -125,6 +128,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@require_safe
 def original(request: HttpRequest, pk: int) -> FileResponse:
     """The photo as received, with its metadata: reviewers only."""
     _reviewer(request)

@@ -1,4 +1,7 @@
-"""Who may do what, until issue 8's roles: staff, or a user given the named permission."""
+"""Who may do what: a user holding the named permission, which the reviewer and editor
+roles hold and an admin (a superuser) has implicitly. Being staff opens the admin and
+nothing else: a staff account without the permission is refused like anyone. The roles
+are in web/roles.py."""
 
 from __future__ import annotations
 
@@ -7,12 +10,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 
-def staff_or(user: Any, permission: str) -> bool:
-    """An active staff account, or an active user holding `permission` (app.codename)."""
-    return bool(user.is_active and (user.is_staff or user.has_perm(permission)))
+def allowed(user: Any, permission: str) -> bool:
+    """An active user holding `permission` (app.codename), directly, through a role, or
+    as a superuser."""
+    return bool(user.is_active and user.has_perm(permission))
 
 
 def require(user: Any, permission: str, what: str) -> None:
-    """403 unless `staff_or(user, permission)`; `what` says what it is needed for."""
-    if not staff_or(user, permission):
-        raise PermissionDenied(f"{what} needs the review permission")
+    """403 unless `allowed(user, permission)`; `what` says what it is needed for."""
+    if not allowed(user, permission):
+        raise PermissionDenied(f"{what} needs the permission {permission}")
