@@ -6,7 +6,7 @@ history row, no new modified time.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +61,7 @@ class Table:
         self.label = str(model._meta.verbose_name_plural)
         self.outcomes: dict[tuple[Any, ...], str] = {}
         self.foreign_keys = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        self._scopes: dict[tuple[str, ...], dict[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
         self.rows: dict[tuple[Any, ...], models.Model] = {
             tuple(_stored(obj, name) for name in key): obj for obj in model._default_manager.all()
         }
@@ -95,15 +96,30 @@ class Table:
     def prune(self, keep: set[tuple[Any, ...]], **scope: Any) -> None:
         """Delete this table's rows inside `scope` whose keys are not in `keep`:
         children the data files no longer list (a dropped citation, say)."""
+        names = tuple(sorted(scope))
+        wanted = tuple(_wanted(scope[name]) for name in names)
         stale = [
             marker
-            for marker, obj in self.rows.items()
-            if marker not in keep and all(_stored(obj, k) == _wanted(v) for k, v in scope.items())
+            for marker in self._in_scope(names).get(wanted, ())
+            if marker not in keep
+            and marker in self.rows
+            and all(_stored(self.rows[marker], n) == v for n, v in zip(names, wanted, strict=True))
         ]
         for marker in stale:
             self.rows.pop(marker).delete()
             self.outcomes.pop(marker, None)
             self.report.deleted[self.label] += 1
+
+    def _in_scope(self, names: tuple[str, ...]) -> dict[tuple[Any, ...], list[tuple[Any, ...]]]:
+        """The rows' keys grouped by their values of `names`, built once per scope: pruning
+        every holding's citations would otherwise scan the whole table once per holding.
+        Rows put after the grouping are this load's own, kept by their `keep` anyway."""
+        if names not in self._scopes:
+            grouped: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
+            for marker, obj in self.rows.items():
+                grouped[tuple(_stored(obj, name) for name in names)].append(marker)
+            self._scopes[names] = grouped
+        return self._scopes[names]
 
     def tally(self) -> None:
         for outcome in self.outcomes.values():
