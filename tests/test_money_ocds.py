@@ -493,7 +493,7 @@ def test_malformed_json_after_good_releases_raises_when_reached(tmp_path: Path) 
         (b'[{"ocid": "\xff"}]', "malformed JSON"),
         (b'[{"ocid": "a", "value": 1e999999999999999999999}]', "too large for a decimal"),
         (b"\x1f\x8b\x08\x00not really gzip", "cannot read the file"),
-        (gzip.compress(b'{"releases": [')[:-4], "cannot read the file"),
+        (gzip.compress(b'{"releases": [', mtime=0)[:-4], "cannot read the file"),
     ],
 )
 def test_a_file_that_is_not_ocds_is_an_error(tmp_path: Path, content: bytes, message: str) -> None:
