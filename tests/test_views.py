@@ -317,3 +317,19 @@ def test_lists_keep_their_order(client: Client) -> None:
         r["published"] for r in json.loads(body_of(get(client, "/investigations.json")))["results"]
     ]
     assert published == sorted(published, reverse=True)
+
+
+def test_a_vendor_page_shows_its_holdings_a_page_at_a_time(client: Client) -> None:
+    body = PublicBodyFactory()
+    vendor = m.Vendor.objects.create(slug="manyvendor", name="Many", role="manufacturer")
+    for day in range(1, 61):
+        HoldingFactory(body=body, vendor=vendor, count=day, as_of=f"2021-01-{day % 28 + 1:02d}")
+    data = json.loads(body_of(get(client, "/vendors/manyvendor.json")))
+    assert (data["holdings"]["count"], data["holdings"]["pages"]) == (60, 2)
+    assert len(data["holdings"]["results"]) == 50
+    second = json.loads(body_of(get(client, "/vendors/manyvendor.json", page="2")))
+    assert len(second["holdings"]["results"]) == 10
+    assert len(csv_rows(get(client, "/vendors/manyvendor.csv"))) == 60  # the CSV has them all
+    html = body_of(get(client, "/vendors/manyvendor/"))
+    assert "60 holdings attributed to Many, 50 on this page" in html
+    assert 'href="/holdings/?vendor=manyvendor"' in html

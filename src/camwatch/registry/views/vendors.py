@@ -15,7 +15,10 @@ from camwatch.registry.dates import render
 from camwatch.registry.facets import vendor_facets
 from camwatch.registry.filters import VendorFilters, vendors_and_verdicts
 from camwatch.registry.verdicts import ConcernIndex, policy_named
-from camwatch.web.formats import FormatView
+from camwatch.web.formats import FormatView, page_envelope, paginate
+
+# Holdings naming a vendor as one of several: the first few on its page, then a link.
+CANDIDATES_SHOWN = 50
 
 
 def verdict_dict(verdict: concern.Verdict) -> dict[str, Any]:
@@ -110,14 +113,21 @@ class VendorDetailView(FormatView):
             (stored, concern.evaluate(policy_named(stored.slug), slug, self.index.facts, today))
             for stored in m.ConcernPolicy.objects.all()
         ]
-        self.holdings = list(
+        # At national scale a maker has tens of thousands of holdings: the page and its
+        # JSON show them a page at a time (like /holdings/), the CSV streams them all.
+        self.holdings = (
             m.Holding.objects.with_related()
             .attributed_to([self.vendor.slug])
-            .order_by("body__name", "as_of")
+            .order_by("body__name", "as_of", "key")
         )
-        self.candidate_holdings = list(
-            m.Holding.objects.with_related().filter(vendor_candidates=self.vendor)
+        self.candidate_holdings = (
+            m.Holding.objects.with_related()
+            .filter(vendor_candidates=self.vendor)
+            .order_by("body__name", "as_of", "key")
         )
+        if self.fmt != "csv":
+            self.page = paginate(self.request, self.holdings, self.fmt)
+            self.candidates_shown = list(self.candidate_holdings[: CANDIDATES_SHOWN + 1])
 
     def context(self) -> dict[str, Any]:
         vendor = self.vendor
@@ -131,8 +141,10 @@ class VendorDetailView(FormatView):
             "ownership": vendor.ownership.select_related("source").order_by("as_of"),
             "restrictions": vendor.restrictions.select_related("source").order_by("effective"),
             "device_models": vendor.device_models.select_related("device_type"),
-            "holdings": self.holdings,
-            "candidate_holdings": self.candidate_holdings,
+            "page": self.page,
+            "holdings": self.page.object_list,
+            "candidate_holdings": self.candidates_shown[:CANDIDATES_SHOWN],
+            "more_candidates": len(self.candidates_shown) > CANDIDATES_SHOWN,
             "title": vendor.name,
         }
 
@@ -141,8 +153,17 @@ class VendorDetailView(FormatView):
             **rows.vendor_row(self.vendor, self.request),
             **rows.vendor_facts(self.vendor),
             "verdicts": [verdict_dict(verdict) for _policy, verdict in self.verdicts],
-            "holdings": list(self.csv_rows()),
+            "holdings": page_envelope(
+                self.request, self.page, [self._row(h, "this vendor") for h in self.page]
+            ),
+            "candidate_holdings": [
+                self._row(h, "one of several named")
+                for h in self.candidates_shown[:CANDIDATES_SHOWN]
+            ],
         }
+
+    def _row(self, holding: m.Holding, attribution: str) -> dict[str, Any]:
+        return {**rows.holding_row(holding, self.request), "attribution": attribution}
 
     def csv_rows(self) -> Iterable[Mapping[str, Any]]:
         """Holdings attributed to this vendor, then those naming it as one of several."""
@@ -150,5 +171,5 @@ class VendorDetailView(FormatView):
             ("this vendor", self.holdings),
             ("one of several named", self.candidate_holdings),
         ):
-            for holding in holdings:
-                yield {**rows.holding_row(holding, self.request), "attribution": attribution}
+            for holding in holdings.iterator(chunk_size=500):
+                yield self._row(holding, attribution)
