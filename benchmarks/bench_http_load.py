@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from tests.ports import serving
 
 from benchmarks.harness import Result
 
@@ -29,17 +28,11 @@ P95_TARGET_MS = 200.0
 WORKERS = 4
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _environment(database_url: str, data_dir: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "CAMWATCH_DATA_DIR": str(log.parent),
+        "CAMWATCH_DATA_DIR": str(data_dir),
         "CAMWATCH_ALLOWED_HOSTS": "127.0.0.1",
         # One address sends everything here: the per-address limits would measure
         # themselves, not the site.
@@ -47,23 +40,7 @@ def _serve(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         "CAMWATCH_CONTRIBUTIONS_PER_HOUR": "1000000",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    command = [sys.executable, "-m", "camwatch", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", str(WORKERS)]
-    with log.open("wb") as output:
-        return subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
-
-
-def _wait(base: str, server: subprocess.Popen[bytes], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped with {server.returncode} before answering")
-        try:
-            with urllib.request.urlopen(f"{base}/api/v1/", timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{base} did not answer within {seconds} s")
+    return env
 
 
 def _locust(base: str, users: int, seconds: int, folder: Path, label: str) -> dict[str, float]:
@@ -97,19 +74,13 @@ def _aggregate(stats: Path) -> dict[str, float]:
 def run(database_url: str, seconds: int = 300, users: int = 200) -> list[Result]:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = _serve(database_url, port, folder / "gunicorn.log")
-        try:
-            _wait(base, server)
+        env = _environment(database_url, folder)
+        with serving(env, folder, workers=WORKERS, wait_seconds=120) as base:
             # Warm every worker first (the map's index is built on a worker's first
             # request), so that neither measurement pays for start-up.
             _locust(base, 2 * WORKERS, 20, folder, "warm-up")
             alone = _locust(base, 1, max(30, seconds // 10), folder, "baseline")
             loaded = _locust(base, users, seconds, folder, "loaded")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     return _results(alone, loaded, users, seconds)
 
 

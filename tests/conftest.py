@@ -8,16 +8,14 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db import connection
-from tests.ports import free_port
+from tests.ports import free_port, serving
 
 from camwatch.registry.loader.run import bundled_data_dir, load_data
 
@@ -36,41 +34,6 @@ def _free_port() -> int:
 
 def _camwatch(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "camwatch", *args], env=env, check=True, timeout=300)
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"camwatch serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
-@contextmanager
-def serving(env: dict[str, str], log_dir: Path, workers: int = 2) -> Iterator[str]:
-    """`camwatch serve` in a subprocess with this environment, until the block ends."""
-    port = _free_port()
-    log = (log_dir / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "camwatch", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/", process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def site_environment(data_dir: Path) -> dict[str, str]:

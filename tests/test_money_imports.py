@@ -61,6 +61,12 @@ def test_buyers_and_suppliers_are_matched(package) -> None:
     chroma = [c for c in contracts if c.supplier_name == "Chroma Vision Limited"]
     assert chroma
     assert {c.supplier.slug for c in chroma} == {"chroma-vision"}
+    # Manufacturers named in a notice's text are linked, by the vendor register's names.
+    named = [c for c in contracts if c.manufacturers.exists()]
+    assert named
+    for contract in named:
+        text = f"{contract.title} {contract.description}".casefold()
+        assert all(v.name.casefold() in text for v in contract.manufacturers.all())
     created = mm.Organisation.objects.filter(origin="ocds")
     assert "Chroma Vision Limited" not in {o.name for o in created}
     assert created.exists()

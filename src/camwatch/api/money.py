@@ -134,7 +134,7 @@ def routers(pages: Any, mapped: Any, bad_filter: Any, not_found: Any) -> dict[st
         found = mm.StatedPolicy.objects.select_related("body", "source").prefetch_related("vendors")
         if body:
             found = found.filter(body__slug=body)
-        broken = {c.policy.key for c in queries.policy_contradictions()}
+        broken = {c.policy.key for c in queries.policy_report().contradictions}
         return mapped(
             found.order_by("body__name", "stated"), lambda p: rows.policy_row(p, p.key in broken)
         )

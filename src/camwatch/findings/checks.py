@@ -460,10 +460,10 @@ def oversized_denominators() -> list[Finding]:
 def contradicted_policies() -> list[Finding]:
     """A body that said it bans (or is replacing) a vendor's equipment, and holds or buys
     it from then on (or after the deadline) by its own disclosures."""
-    from camwatch.money.queries import policy_contradictions
+    from camwatch.money.queries import policy_report
 
     found = []
-    for contradiction in policy_contradictions():
+    for contradiction in policy_report().contradictions:
         policy = contradiction.policy
         slug = policy.body
         page = _url_pattern("body-money").replace("__slug__", slug)

@@ -9,7 +9,6 @@ payments by a fingerprint of the line (and its occurrence, for lines that repeat
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from camwatch.coding.lexicon import lexicon
 from camwatch.money import classify, ocds, spend
 from camwatch.money import models as mm
 from camwatch.money.names import Matchers
@@ -80,22 +80,14 @@ def put(
     return obj, "updated"
 
 
-def _problems(skip_bad: bool) -> list[DataFileError] | None:
-    return [] if skip_bad else None
-
-
-def _raise_or_note(problems: list[DataFileError] | None, report: ImportReport) -> None:
-    report.skipped = [str(problem) for problem in problems or []]
-
-
 # -- OCDS ---------------------------------------------------------------------------------
 
 
 def import_ocds(path: Path, *, skip_bad: bool = False) -> ImportReport:
     """Read a release or record package, keep the surveillance-related notices (by CPV
     code or text), and store them as contracts, their buyers and suppliers matched."""
-    rules = classify.load_rules()
-    problems = _problems(skip_bad)
+    rules = classify.default_rules()
+    problems: list[DataFileError] | None = [] if skip_bad else None  # None: the first raises
     report = ImportReport(file=str(path))
     try:
         notices = ocds.merge_releases(
@@ -104,7 +96,7 @@ def import_ocds(path: Path, *, skip_bad: bool = False) -> ImportReport:
     except DataFileError as error:
         raise DataFileErrors([error]) from error
     report.read = len(notices)
-    _raise_or_note(problems, report)
+    report.skipped = [str(problem) for problem in problems or []]
     related = []
     for notice in notices:
         verdict = classify.classify(
@@ -166,25 +158,17 @@ def _put_notice(
 
 
 class VendorNames:
-    """Manufacturers named in a notice's text, by their names and aliases."""
+    """Manufacturers named in a notice's text, found by the response coding's lexicon of
+    the vendor register (names and aliases, spacing and case forgiven, names that are also
+    ordinary words only as the register writes them), as stored rows."""
 
     def __init__(self) -> None:
-        self.by_name: dict[str, m.Vendor] = {}
-        for vendor in m.Vendor.objects.all():
-            for name in [vendor.name, *vendor.aliases]:
-                if len(name) >= 4:  # "LTS" and the like would match ordinary words
-                    self.by_name[name.casefold()] = vendor
-        names = sorted(self.by_name, key=len, reverse=True)
-        self.pattern = (
-            re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
-            if names
-            else None
-        )
+        self.lexicon = lexicon()
+        self.by_slug = {vendor.slug: vendor for vendor in m.Vendor.objects.all()}
 
     def find(self, text: str) -> list[m.Vendor]:
-        if self.pattern is None:
-            return []
-        found = {self.by_name[hit.casefold()] for hit in self.pattern.findall(text)}
+        slugs = {mention.vendor for mention in self.lexicon.mentions(text)}
+        found = (self.by_slug[slug] for slug in slugs if slug in self.by_slug)
         return sorted(found, key=lambda vendor: vendor.pk)
 
 
@@ -207,7 +191,7 @@ def import_spend(
     if payer is None:
         raise DataFileErrors([DataFileError(path, f"unknown public body {body!r}", field="--body")])
     chosen = _profile(path, profile, profiles_file)
-    problems = _problems(skip_bad)
+    problems: list[DataFileError] | None = [] if skip_bad else None  # None: the first raises
     report = ImportReport(file=str(path))
     try:
         lines = list(
@@ -218,7 +202,7 @@ def import_spend(
     except DataFileError as error:
         raise DataFileErrors([error]) from error
     report.read = len(lines)
-    _raise_or_note(problems, report)
+    report.skipped = [str(problem) for problem in problems or []]
     with transaction.atomic():
         source = file_source(path, "spend", f"Spending file of {payer.name}", file_sha256(path))
         report.source = source.key
@@ -251,7 +235,7 @@ def _put_lines(
     report: ImportReport,
     keep_all: bool,
 ) -> None:
-    rules = classify.load_rules()
+    rules = classify.default_rules()
     matchers = Matchers()
     known_suppliers = set(mm.OrganisationVendor.objects.values_list("organisation", flat=True))
     seen: Counter[str] = Counter()

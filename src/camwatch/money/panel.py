@@ -13,10 +13,7 @@ from camwatch.registry.panels import BodyPanel
 def money_context(body: PublicBody) -> dict[str, Any]:
     """Always shown, with the link to the full trail, so that a reader knows where to look
     even when nothing is recorded yet."""
-    contracts = list(queries.contracts_with_related(mm.Contract.objects.filter(buyer=body)))
-    supplied = queries.organisation_vendors()
-    for contract in contracts:
-        contract.behind = sorted(queries.manufacturers_behind(contract, supplied))
+    contracts = queries.contracts_bought(body)
     policies = list(
         mm.StatedPolicy.objects.filter(body=body)
         .select_related("source")
@@ -26,7 +23,7 @@ def money_context(body: PublicBody) -> dict[str, Any]:
         "body": body,
         "contracts": contracts,
         "policies": policies,
-        "contradictions": queries.policy_contradictions(body) if policies else [],
+        "contradictions": queries.policy_report(body).contradictions if policies else [],
         "payments": mm.Payment.objects.filter(body=body).count(),
         "received": mm.Contract.objects.filter(supplier_body=body).count(),
     }

@@ -11,16 +11,12 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, Q
 
+from camwatch.coding.lexicon import MAKER_CONFIDENCE, MAKER_RELATIONS
 from camwatch.money import models as mm
 from camwatch.money import trail
 from camwatch.registry import models as m
 from camwatch.registry.dates import PartialDate, Precision
 from camwatch.registry.verdicts import ConcernIndex
-
-# A brand or a rebadge counts under a policy that names its maker, when the relation is
-# known well enough (the same threshold as the default concern policy).
-_RELATED = ("brand_of", "subsidiary_of", "oem_of", "joint_venture_of")
-_CONFIDENT = ("high", "medium")
 
 
 def partial(start: Any, precision: str) -> PartialDate | None:
@@ -32,16 +28,18 @@ def brands_of() -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for slug in m.Vendor.objects.values_list("slug", flat=True):
         found[slug].add(slug)
-    relations = m.VendorRelation.objects.filter(kind__in=_RELATED, confidence__in=_CONFIDENT)
+    # A brand or a rebadge counts under a policy that names its maker, when the relation is
+    # known well enough: the same relations the response coding takes for "who made it".
+    relations = m.VendorRelation.objects.filter(
+        kind__in=MAKER_RELATIONS, confidence__in=MAKER_CONFIDENCE
+    )
     for brand, maker in relations.values_list("vendor__slug", "target__slug"):
         found[maker].add(brand)
     return found
 
 
-def policy_facts(policies: Iterable[mm.StatedPolicy] | None = None) -> list[trail.PolicyFact]:
+def policy_facts(policies: Iterable[mm.StatedPolicy]) -> list[trail.PolicyFact]:
     brands = brands_of()
-    if policies is None:
-        policies = mm.StatedPolicy.objects.select_related("body").prefetch_related("vendors")
     facts = []
     for policy in policies:
         covered = {slug for v in policy.vendors.all() for slug in brands.get(v.slug, {v.slug})}
@@ -118,29 +116,36 @@ def contracts_with_related(queryset: Any = None) -> Any:
 
 
 @dataclass(frozen=True)
-class Contradictions:
-    found: list[trail.Contradiction]
-
-    def for_body(self, slug: str) -> list[trail.Contradiction]:
-        return [c for c in self.found if c.policy.body == slug]
+class PolicyReport:
+    contradictions: list[trail.Contradiction]
+    progress: list[trail.Progress]
 
 
-def policy_contradictions(body: m.PublicBody | None = None) -> list[trail.Contradiction]:
-    policies = mm.StatedPolicy.objects.select_related("body").prefetch_related("vendors")
+def policy_report(body: m.PublicBody | None = None) -> PolicyReport:
+    """Every stated policy (or one body's) judged against its body's holdings and contracts:
+    the contradictions and the removal progress, from one reading of the facts."""
+    stated = mm.StatedPolicy.objects.select_related("body").prefetch_related("vendors")
     if body is not None:
-        policies = policies.filter(body=body)
+        stated = stated.filter(body=body)
+    policies = list(stated)
     facts = policy_facts(policies)
     bodies = {p.body.pk for p in policies}
+    holdings = holding_facts(bodies)
     contracts = contracts_with_related(mm.Contract.objects.filter(buyer__in=bodies))
-    return trail.contradictions(facts, holding_facts(bodies), contract_facts(contracts))
+    return PolicyReport(
+        contradictions=trail.contradictions(facts, holdings, contract_facts(contracts)),
+        progress=trail.removal_progress(facts, holdings),
+    )
 
 
-def removal_progress(body: m.PublicBody | None = None) -> list[trail.Progress]:
-    policies = mm.StatedPolicy.objects.select_related("body").prefetch_related("vendors")
-    if body is not None:
-        policies = policies.filter(body=body)
-    bodies = {p.body.pk for p in policies}
-    return trail.removal_progress(policy_facts(policies), holding_facts(bodies))
+def contracts_bought(body: m.PublicBody) -> list[mm.Contract]:
+    """A body's contracts, each with `behind`: the manufacturers named or supplied through
+    its supplier or integrator (for the body's page and its money trail)."""
+    contracts = list(contracts_with_related(mm.Contract.objects.filter(buyer=body)))
+    supplied = organisation_vendors()
+    for contract in contracts:
+        contract.behind = sorted(manufacturers_behind(contract, supplied))  # type: ignore[attr-defined]
+    return contracts
 
 
 def concern_test() -> Any:

@@ -20,6 +20,7 @@ CAVEAT = (
 
 def money_summary() -> dict[str, Any]:
     spends = queries.spends()
+    policies = queries.policy_report()
     return {
         "caveat": CAVEAT,
         "concern_policy": settings.CAMWATCH_CONCERN_POLICY,
@@ -37,6 +38,6 @@ def money_summary() -> dict[str, Any]:
             rows.league_row(row)
             for row in trail.league_table(queries.supplier_deals(), queries.concern_test())
         ],
-        "contradictions": [rows.contradiction_row(c) for c in queries.policy_contradictions()],
-        "removal_progress": [rows.progress_row(p) for p in queries.removal_progress()],
+        "contradictions": [rows.contradiction_row(c) for c in policies.contradictions],
+        "removal_progress": [rows.progress_row(p) for p in policies.progress],
     }

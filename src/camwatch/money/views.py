@@ -149,7 +149,7 @@ class PolicyListView(FormatView):
         self.policies = list(
             mm.StatedPolicy.objects.select_related("body", "source").prefetch_related("vendors")
         )
-        self.contradictions = queries.policy_contradictions()
+        self.contradictions = queries.policy_report().contradictions
         broken = {c.policy.key for c in self.contradictions}
         self.rows = [rows.policy_row(p, p.key in broken) for p in self.policies]
 
@@ -180,7 +180,7 @@ class BodyMoneyView(FormatView):
     def load(self, slug: str = "", **kwargs: Any) -> None:
         self.body = get_object_or_404(m.PublicBody.objects.select_related("kind"), slug=slug)
         self.csv_name = f"{slug}-contracts"
-        self.contracts = list(queries.contracts_with_related().filter(buyer=self.body))
+        self.contracts = queries.contracts_bought(self.body)
         self.supplied = list(queries.contracts_with_related().filter(supplier_body=self.body))
         self.payments = list(
             mm.Payment.objects.filter(body=self.body).select_related("supplier", "source")
@@ -190,16 +190,10 @@ class BodyMoneyView(FormatView):
             .select_related("source")
             .prefetch_related("vendors")
         )
-        self.contradictions = queries.policy_contradictions(self.body)
-        self.progress = queries.removal_progress(self.body)
-        vendors = queries.organisation_vendors()
-        self.behind = {
-            c.key: sorted(queries.manufacturers_behind(c, vendors)) for c in self.contracts
-        }
+        report = queries.policy_report(self.body)
+        self.contradictions, self.progress = report.contradictions, report.progress
 
     def context(self) -> dict[str, Any]:
-        for contract in self.contracts:
-            contract.behind = self.behind[contract.key]  # for the template
         return {
             "body": self.body,
             "contracts": self.contracts,
@@ -219,8 +213,7 @@ class BodyMoneyView(FormatView):
             "body": self.body.slug,
             "caveat": CAVEAT,
             "contracts": [
-                {**rows.contract_row(c, self.request), "behind": self.behind[c.key]}
-                for c in self.contracts
+                {**rows.contract_row(c, self.request), "behind": c.behind} for c in self.contracts
             ],
             "supplied_as_shared_service": [
                 rows.contract_row(c, self.request) for c in self.supplied
