@@ -40,6 +40,22 @@ PURE = [
     "camwatch.money.spend",
     "camwatch.money.matching",
     "camwatch.money.trail",
+    "camwatch.netaudit.observation",
+    "camwatch.netaudit.rules",
+    "camwatch.netaudit.oui",
+    "camwatch.netaudit.vendors",
+    "camwatch.netaudit.fusion",
+    "camwatch.netaudit.fast",
+    "camwatch.netaudit.runner",
+    "camwatch.netaudit.distributed",
+    "camwatch.netaudit.session",
+    "camwatch.netaudit.grammar",
+    "camwatch.netaudit.vulns",
+    "camwatch.netaudit.probe",
+    "camwatch.netaudit.certificates",
+    "camwatch.netaudit.crew",
+    "camwatch.netaudit.report",
+    "camwatch.netaudit.readers",
 ]
 
 

@@ -19,6 +19,7 @@ import camwatch
 from camwatch.coding.commands import coding
 from camwatch.foi.commands import foi
 from camwatch.money.commands import money
+from camwatch.netaudit.commands import audit
 from camwatch.runtime import setup_django
 from camwatch.sightings.commands import sightings
 from camwatch.web.commands import roles
@@ -336,6 +337,7 @@ main.add_command(foi)
 main.add_command(coding)
 main.add_command(sightings)
 main.add_command(money)
+main.add_command(audit)
 main.add_command(roles)
 
 

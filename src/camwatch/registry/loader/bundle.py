@@ -81,7 +81,9 @@ SECTIONS: dict[str, type[schema.Record]] = {
     "locations": schema.LocationRecord,
 }
 OWNED_BY_INVESTIGATION = {"targets", "claims", "locations"}
-RULES_FOLDER = "rules"
+# The engines' own data (OSM tag mapping, money rules, fingerprints, CVE rules), not
+# registry records.
+ENGINE_FOLDERS = frozenset({"rules", "fingerprints"})
 
 
 def read_bundle(folder: Path, max_bytes: int) -> Bundle:
@@ -90,8 +92,7 @@ def read_bundle(folder: Path, max_bytes: int) -> Bundle:
     bundle = Bundle()
     errors: list[DataFileError] = []
     found = [*folder.rglob("*.yaml"), *folder.rglob("*.yml")]
-    # data/rules/ holds the engines' rules (OSM tag mapping, ...), not registry records.
-    paths = sorted(p for p in found if p.relative_to(folder).parts[0] != RULES_FOLDER)
+    paths = sorted(p for p in found if p.relative_to(folder).parts[0] not in ENGINE_FOLDERS)
     if not paths:
         raise DataFileErrors([DataFileError(folder, "holds no .yaml or .yml data files")])
     for path in paths:
