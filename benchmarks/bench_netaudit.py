@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -61,6 +62,14 @@ def _audit_seconds(path: Path, workers: int = 0) -> float:
     start = time.perf_counter()
     for _ in audit(run):
         pass
+    return time.perf_counter() - start
+
+
+def _cli_seconds(path: Path) -> float:
+    """`camwatch audit FILE --output /dev/null` in a new process, start to finish."""
+    command = [sys.executable, "-m", "camwatch", "audit", str(path), "--output", os.devnull]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -111,12 +120,27 @@ def _peak_rss_mb(path: Path) -> float:
 def throughput(scratch: Path, records: int = RECORDS) -> list[Result]:
     path = write(scratch / "banners.jsonl", records)
     size = path.stat().st_size / records
-    seconds = min(_audit_seconds(path) for _ in range(2))
+    # Best of three: the first run also builds the engine; the spread is in the note,
+    # since this machine's two cores are shared and runs vary by a fifth.
+    runs = sorted(_audit_seconds(path) for _ in range(3))
+    seconds = runs[0]
     base = _baseline_seconds(path, min(records, BASELINE_RECORDS))
     rate = records / seconds
     base_rate = min(records, BASELINE_RECORDS) / base
     note = f"{records:,} zgrab2 records of {size:.0f} bytes, all cores, JSON Lines out"
+    spread = "; runs at " + ", ".join(f"{records / run:,.0f}" for run in runs) + " records/s"
+    cold = _cli_seconds(path)
     return [
+        Result(
+            "netaudit records per second, camwatch audit from a cold start",
+            "records/s",
+            round(records / cold),
+            "json.loads + re first-match (one core)",
+            round(base_rate),
+            1,
+            note + "; the whole command: interpreter, imports, rules compiled, workers forked",
+            higher_is_better=True,
+        ),
         Result(
             "netaudit records per second",
             "records/s",
@@ -124,10 +148,10 @@ def throughput(scratch: Path, records: int = RECORDS) -> list[Result]:
             "json.loads + re first-match (one core)",
             round(base_rate),
             1,
-            note,
+            note + spread,
             target=TARGET_RATE,
             higher_is_better=True,
-        )
+        ),
     ]
 
 
