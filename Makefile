@@ -52,7 +52,7 @@ test-sqlite: install
 
 test-postgres: install
 	@if $(BIN)/python scripts/db-reachable "$(TEST_DATABASE_URL)"; then \
-		$(TEST_ENV) DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not browser and not served" -n 2; \
+		$(TEST_ENV) DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not browser and not served and not nodb" -n 2; \
 	elif [ -n "$${CAMWATCH_REQUIRE_POSTGRES:-}" ]; then \
 		echo "PostgreSQL at $(TEST_DATABASE_URL) is not reachable, and CAMWATCH_REQUIRE_POSTGRES is set" >&2; exit 1; \
 	else \

@@ -12,6 +12,9 @@ from benchmarks.netaudit_synthetic import record, write
 
 from camwatch.netaudit import distributed, session
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 
 @pytest.fixture(scope="module")
 def cluster():

@@ -18,6 +18,9 @@ from camwatch.netaudit.readers import zgrab2
 from camwatch.netaudit.rules import bundled_rules
 from camwatch.netaudit.vendors import register
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 JUNK = [
     b"",  # blank: not a record
     b"\x00\xff\xfe binary junk \x01",

@@ -12,6 +12,9 @@ from camwatch.netaudit.observation import Observation
 from camwatch.netaudit.rules import load_rules
 from camwatch.netaudit.vendors import register
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 RULES = """
 sources:
   - {key: s, title: Test}

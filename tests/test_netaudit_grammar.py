@@ -28,6 +28,9 @@ from camwatch.netaudit.grammar import (
     parse_version,
 )
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 RULES = grammar.load_model_rules()
 FIRMWARE = grammar.load_firmware_grammars()
 VENDOR_SLUGS = {

@@ -40,6 +40,9 @@ from camwatch.netaudit.probe import (
     probe,
 )
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 LOOPBACK = "127.0.0.1"
 FAVICON = b"\x00\x00\x01\x00\x01\x00\x10\x10\x00\x00" + b"camwatch fake favicon 0 " * 6
 # Shodan's hash of FAVICON: signed, over base64 with a newline every 76 characters.

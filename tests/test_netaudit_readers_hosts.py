@@ -21,7 +21,20 @@ from hypothesis import strategies as st
 
 from camwatch.netaudit import certificates
 from camwatch.netaudit.observation import FIELDS, AuditInputError, Observation, ReadReport
-from camwatch.netaudit.readers import FORMATS, arp, detect, dhcp, masscan, nmap, onvif, read_path
+from camwatch.netaudit.readers import (
+    FORMATS,
+    arp,
+    common,
+    detect,
+    dhcp,
+    masscan,
+    nmap,
+    onvif,
+    read_path,
+)
+
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
 
 DATA = Path(__file__).parent / "data" / "netaudit"
 MINE = {"nmap": nmap, "masscan": masscan, "arp": arp, "dhcp": dhcp, "onvif": onvif}
@@ -788,8 +801,8 @@ def test_truncated_gzip_counts_one_bad_record(fmt: str, tmp_path: Path) -> None:
 
 
 def test_overlong_lines_are_counted_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(arp, "MAX_LINE", 100)
-    monkeypatch.setattr(arp, "CHUNK", 64)
+    monkeypatch.setattr(common, "MAX_LINE", 100)
+    monkeypatch.setattr(common, "CHUNK", 64)
     data = b"192.168.1.1 dev eth0 lladdr 00:1a:2b:3c:4d:5e REACHABLE\n" + b"x" * 1000 + b"\n"
     data += b"192.168.1.64 dev eth0 lladdr 44:19:b6:aa:bb:cc STALE\n" + b"y" * 500
     report = ReadReport()
@@ -800,7 +813,7 @@ def test_overlong_lines_are_counted_not_kept(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_text_lines_numbers_crlf_and_a_last_line_without_newline() -> None:
     data = b"\xef\xbb\xbfone\r\ntwo\n\nfour"
-    lines = list(arp.text_lines(io.BytesIO(data), "x", ReadReport()))
+    lines = list(common.text_lines(io.BytesIO(data), "x", ReadReport()))
     assert lines == [(1, "one"), (2, "two"), (3, ""), (4, "four")]
 
 

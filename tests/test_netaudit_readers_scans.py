@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from camwatch.netaudit.observation import AuditInputError, BadRecord, Observation, ReadReport
-from camwatch.netaudit.readers import censys, detect, inventory, read_path, shodan, zgrab2
+from camwatch.netaudit.readers import censys, common, detect, inventory, read_path, shodan, zgrab2
+
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
 
 DATA = Path(__file__).parent / "data" / "netaudit"
 HIK_SUBJECT = "CN=www.hikvision.com, OU=DVRNVR, O=HIKVISION, L=HangZhou"
@@ -545,7 +548,7 @@ class Pieces:
 def test_batches_cut_any_chunks_into_whole_lines(pieces: list[bytes]) -> None:
     report = ReadReport()
     stream = cast(BinaryIO, Pieces([piece for piece in pieces if piece]))
-    lines = [line for batch in zgrab2.batches(stream, "s", report) for line in batch]
+    lines = [line for batch in common.batches(stream, "s", report) for line in batch]
     data = b"".join(pieces)
     assert b"".join(lines) == data
     assert lines == io.BytesIO(data).readlines()
@@ -554,7 +557,7 @@ def test_batches_cut_any_chunks_into_whole_lines(pieces: list[bytes]) -> None:
 
 def test_lines_across_tiny_chunks_read_as_usual(monkeypatch: pytest.MonkeyPatch) -> None:
     expected, _ = read_fixture("zgrab2-cameras.jsonl")
-    monkeypatch.setattr(zgrab2, "BATCH_BYTES", 7)
+    monkeypatch.setattr(common, "BATCH_BYTES", 7)
     found, report = read_fixture("zgrab2-cameras.jsonl")
     assert [(item.line, item.signals) for item in found] == [
         (item.line, item.signals) for item in expected
@@ -563,8 +566,8 @@ def test_lines_across_tiny_chunks_read_as_usual(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_line_over_the_limit_is_counted_and_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(zgrab2, "BATCH_BYTES", 16)
-    monkeypatch.setattr(zgrab2, "LINE_LIMIT", 100)
+    monkeypatch.setattr(common, "BATCH_BYTES", 16)
+    monkeypatch.setattr(common, "LINE_LIMIT", 100)
     record = b'{"ip": "192.0.2.1", "data": {}}\n'
     data = record + b'{"ip": "' + b"x" * 500 + b'"}\n' + record + b"x" * 300
     for module in (zgrab2, shodan, censys):

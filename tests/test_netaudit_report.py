@@ -13,6 +13,9 @@ import pytest
 
 from camwatch.netaudit.report import LEGAL_NOTE, render_report
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 GENERATED = datetime.datetime(2025, 3, 14, 9, 30, tzinfo=datetime.UTC)
 HOSTILE = '<script>alert("owned")</script><img src=x onerror=alert(1)>'
 

@@ -16,6 +16,9 @@ from camwatch.netaudit.rules import (
     load_rules,
 )
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 RULES = """
 sources:
   - {key: test-source, title: Test}

@@ -32,6 +32,9 @@ from camwatch.netaudit.vulns import (
     update_kev,
 )
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 RULES = vulns.load_cve_rules()
 DAY = dt.timedelta(days=1)
 NO_KEV = Kev(Path("none"), {}, None)

@@ -5,34 +5,24 @@ net-tools `arp -n`, /proc/net/arp and Cisco `show ip arp`. Unresolved entries
 (incomplete, FAILED), broadcast and multicast addresses are skipped; headers and prose are
 ignored; a line that holds an address but cannot be read is counted as bad.
 
-This module also holds what the other line-based readers (dhcp, masscan, onvif) share:
-`text_lines`, which streams a binary file as numbered text lines without ever keeping a
-runaway line, and `valid_ip`.
 """
 
 from __future__ import annotations
 
-import codecs
 import ipaddress
 import re
-import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from camwatch.netaudit.observation import (
-    AuditInputError,
     Observation,
     ReadReport,
     normalise_mac,
     put,
 )
+from camwatch.netaudit.readers.common import MAX_LINE, UTF16_BOMS, text_lines, valid_ip
 
 NAME = "arp"
-CHUNK = 1 << 20
-# Longest line kept. Longer lines are counted as bad, never held whole: a 10 GB file
-# without a newline must not become a 10 GB string.
-MAX_LINE = 1 << 20
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 SKIP = "skip"
 
 _MAC = r"(?P<mac>[0-9A-Fa-f]{1,2}(?:[:-][0-9A-Fa-f]{1,2}){5}|[0-9A-Fa-f]{4}(?:\.[0-9A-Fa-f]{4}){2})"
@@ -65,53 +55,6 @@ DATA_LIKE = re.compile(
     r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,2}(?:[:-][0-9A-Fa-f]{1,2}){5}"
     r"|[0-9A-Fa-f]{0,4}::[0-9A-Fa-f]"
 )
-
-
-def valid_ip(value: object) -> str | None:
-    """An IPv4 or IPv6 address in its canonical spelling, or None."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip().strip("[]")
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None
-
-
-def text_lines(
-    stream: BinaryIO, source: str, report: ReadReport
-) -> Iterator[tuple[int, str | None]]:
-    """(1-based line number, text) for each line of a binary stream; text is None for a
-    line longer than MAX_LINE characters. UTF-8 unless the file starts with a UTF-16 byte
-    order mark (PowerShell writes redirected output as UTF-16); bad bytes are replaced."""
-    chunk = _read(stream, source, report, 0)
-    encoding = "utf-16" if chunk[:2] in UTF16_BOMS else "utf-8-sig"
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    pending, overlong, number = "", False, 0
-    while chunk:
-        parts = (pending + decoder.decode(chunk)).split("\n")
-        pending = parts.pop()
-        for part in parts:
-            number += 1
-            yield number, None if overlong or len(part) > MAX_LINE else part.rstrip("\r")
-            overlong = False
-        if len(pending) > MAX_LINE:
-            overlong, pending = True, ""
-        chunk = _read(stream, source, report, number)
-    pending += decoder.decode(b"", final=True)
-    if pending or overlong:
-        yield number + 1, None if overlong else pending.rstrip("\r")
-
-
-def _read(stream: BinaryIO, source: str, report: ReadReport, number: int) -> bytes:
-    """The next chunk; b"" at the end, or where compressed data breaks off (counted)."""
-    try:
-        return stream.read(CHUNK)
-    except EOFError:
-        report.add_bad(source, number + 1, "file ends early (truncated compressed data)")
-        return b""
-    except (OSError, zlib.error) as error:
-        raise AuditInputError(f"cannot read: {error}", source=source, line=number + 1) from error
 
 
 def sniff(head: bytes) -> bool:

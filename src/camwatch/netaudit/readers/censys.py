@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from camwatch.netaudit.observation import Observation, ReadReport, put
-from camwatch.netaudit.readers.zgrab2 import bad_reason, batches, first_object, headers_of
+from camwatch.netaudit.readers.common import bad_reason, batches, first_object, headers_of
 
 NAME = "censys"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from camwatch.netaudit.observation import Observation, ReadReport, normalise_mac, put
-from camwatch.netaudit.readers.arp import MAX_LINE, text_lines, valid_ip
+from camwatch.netaudit.readers.common import MAX_LINE, text_lines, valid_ip
 
 NAME = "dhcp"
 

@@ -34,7 +34,7 @@ from camwatch.netaudit.observation import (
     normalise_mac,
     put,
 )
-from camwatch.netaudit.readers.zgrab2 import READ_ERRORS
+from camwatch.netaudit.readers.common import READ_ERRORS
 
 NAME = "inventory"
 

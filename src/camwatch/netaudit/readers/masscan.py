@@ -22,7 +22,7 @@ import orjson
 
 from camwatch.netaudit.certificates import names_of
 from camwatch.netaudit.observation import Observation, ReadReport, port_number, put
-from camwatch.netaudit.readers.arp import MAX_LINE, text_lines, valid_ip
+from camwatch.netaudit.readers.common import MAX_LINE, text_lines, valid_ip
 
 NAME = "masscan"
 

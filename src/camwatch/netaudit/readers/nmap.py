@@ -31,7 +31,7 @@ from camwatch.netaudit.observation import (
     normalise_mac,
     put,
 )
-from camwatch.netaudit.readers.arp import valid_ip
+from camwatch.netaudit.readers.common import valid_ip
 from camwatch.netaudit.readers.masscan import (
     SERVICE_BANNERS,
     TITLE,

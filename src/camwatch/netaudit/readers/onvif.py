@@ -26,7 +26,7 @@ from camwatch.netaudit.observation import (
     port_number,
     put,
 )
-from camwatch.netaudit.readers.arp import MAX_LINE, text_lines, valid_ip
+from camwatch.netaudit.readers.common import MAX_LINE, text_lines, valid_ip
 from camwatch.netaudit.readers.nmap import BOMB, REFUSED
 
 NAME = "onvif"

@@ -40,7 +40,7 @@ from camwatch.netaudit.observation import (
     normalise_mac,
     put,
 )
-from camwatch.netaudit.readers.zgrab2 import bad_reason, batches, first_line, headers_of
+from camwatch.netaudit.readers.common import bad_reason, batches, first_line, headers_of
 
 NAME = "shodan"
 

@@ -28,14 +28,18 @@ was scanned.
 from __future__ import annotations
 
 import html
-import io
-import zlib
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 import orjson
 
-from camwatch.netaudit.observation import AuditInputError, Observation, ReadReport
+from camwatch.netaudit.observation import Observation, ReadReport
+from camwatch.netaudit.readers.common import (
+    bad_reason,
+    batches,
+    first_object,
+    headers_of,
+)
 
 NAME = "zgrab2"
 
@@ -43,14 +47,7 @@ TITLE_SEARCH = 65536  # the title is looked for in the first 64 KB of the body o
 BODY_KEEP = 8192
 BANNER_KEEP = 1024
 TEXT_KEEP = 4096  # as observation.clean(): no signal value is longer
-BATCH_BYTES = 1 << 20  # lines are read in batches of about this many bytes
-LINE_LIMIT = 64 << 20  # a longer line is counted bad and skipped
-HEADER_SEARCH = 16384  # response headers are looked for in the first 16 KB of a banner
-HEADER_NEEDLES = tuple((name, f"\n{name}:") for name in ("server", "www-authenticate", "location"))
 
-# What reading a damaged stream raises: a truncated gzip EOFError, a bad checksum
-# BadGzipFile (an OSError), damaged deflate data zlib.error (no OSError).
-READ_ERRORS = (OSError, EOFError, zlib.error)
 
 Signals = dict[str, str]
 # A module handler fills signals from one module's result and returns the port it saw.
@@ -103,27 +100,6 @@ def _title_text(text: str) -> str | None:
         # Line breaks and tabs inside the element: one space each run, as a browser shows.
         text = " ".join(text.split())
     return text.strip() or None
-
-
-def headers_of(text: str) -> dict[str, str]:
-    """The Server, WWW-Authenticate and Location headers of a raw HTTP or RTSP response,
-    by lower-case name (the first of each; none that is empty)."""
-    end = text.find("\r\n\r\n", 0, HEADER_SEARCH)
-    if end < 0:
-        end = text.find("\n\n", 0, HEADER_SEARCH)
-    block = text[: end if end >= 0 else HEADER_SEARCH]
-    # A few finds in the lowered block beat splitting every header line into a dict.
-    low = block.lower()
-    found: dict[str, str] = {}
-    for name, needle in HEADER_NEEDLES:
-        at = low.find(needle)
-        if at >= 0:
-            start = at + len(needle)
-            stop = block.find("\n", start)
-            value = block[start : stop if stop >= 0 else len(block)].strip()
-            if value:
-                found[name] = value
-    return found
 
 
 def _url_port(url: Any) -> int | None:
@@ -309,12 +285,6 @@ def _extras(record: dict[str, Any], signals: Signals, port: int | None) -> int |
     return port if given is None else int(given)
 
 
-def bad_reason(error: ValueError) -> str:
-    if isinstance(error, orjson.JSONDecodeError):
-        return f"invalid JSON: {error}"
-    return str(error)
-
-
 def read(stream: BinaryIO, source: str, report: ReadReport) -> Iterator[Observation]:
     """Every line of a zgrab2 JSON Lines stream as an Observation; bad lines counted."""
     loads = orjson.loads
@@ -339,80 +309,6 @@ def read(stream: BinaryIO, source: str, report: ReadReport) -> Iterator[Observat
             report.records += line - start - rejected
 
 
-def batches(stream: BinaryIO, source: str, report: ReadReport) -> Iterator[list[bytes]]:
-    """The lines of a stream (with their line ends), a megabyte or so at a time: fewer
-    Python-level calls per line than iterating the stream, for plain and gzip files.
-
-    A stream that fails before its first line raises AuditInputError; one that fails later
-    (a truncated gzip, say) keeps every whole line read, counts one bad record after them,
-    and ends. A line over LINE_LIMIT bytes is counted bad and skipped, not held in memory.
-    """
-    # read1: at most one read of the raw stream, so a failing read loses no earlier data.
-    read = getattr(stream, "read1", stream.read)
-    lines = _Lines(source, report)
-    while True:
-        try:
-            chunk = read(BATCH_BYTES)
-        except READ_ERRORS as error:
-            if lines.count == 0 and not lines.rest:
-                raise AuditInputError(f"cannot read: {error}", source=source) from error
-            report.add_bad(source, lines.count + 1, f"cannot read further: {error}")
-            return
-        batch = lines.split(chunk)
-        if batch:
-            yield batch
-        if not chunk:
-            return
-
-
-class _Lines:
-    """Cuts chunks of a stream into whole lines (with their line ends), carrying a cut
-    line on to the next chunk."""
-
-    def __init__(self, source: str, report: ReadReport) -> None:
-        self.source = source
-        self.report = report
-        self.count = 0  # lines given so far
-        self.rest: list[bytes] = []  # the start of a line not yet ended
-        self.size = 0  # of the rest
-        self.skipping = False  # inside a line over the limit: dropped up to its end
-
-    def split(self, chunk: bytes) -> list[bytes]:
-        if not chunk:
-            # The end: a last line without a line end is a line too.
-            batch = [b"".join(self.rest)] if self.rest else []
-        elif chunk.find(b"\n") < 0:
-            carried = self._carry(chunk, self.count + 1)
-            self.count += len(carried)
-            return carried
-        else:
-            if self.skipping:
-                # The over-long line ends here; it was numbered when it was skipped.
-                self.skipping = False
-                chunk = chunk[chunk.find(b"\n") + 1 :]
-            elif self.rest:
-                chunk = b"".join(self.rest) + chunk
-            # BytesIO.readlines is several times faster than bytes.split here.
-            batch = io.BytesIO(chunk).readlines()
-        self.rest, self.size = [], 0
-        if chunk and batch and not batch[-1].endswith(b"\n"):
-            batch.extend(self._carry(batch.pop(), self.count + len(batch)))
-        self.count += len(batch)
-        return batch
-
-    def _carry(self, part: bytes, number: int) -> list[bytes]:
-        """Keep the start of an unended line; an empty line stands in for one too long."""
-        if self.skipping:
-            return []
-        self.rest.append(part)
-        self.size += len(part)
-        if self.size <= LINE_LIMIT:
-            return []
-        self.report.add_bad(self.source, number, "line over 64 MB")
-        self.rest, self.size, self.skipping = [], 0, True
-        return [b""]
-
-
 def sniff(head: bytes) -> bool:
     """Whether the first non-blank line is a JSON object with `ip` and a `data` object of
     module results (objects). A Shodan banner's `data` is a string; a masscan line's
@@ -434,25 +330,3 @@ def sniff(head: bytes) -> bool:
         and bool(data)
         and all(isinstance(module, dict) for module in data.values())
     )
-
-
-def first_object(head: bytes) -> tuple[dict[str, Any] | None, bytes]:
-    """The first line of a head parsed, when it is a JSON object; else None, with the line
-    without spaces, by which a line too long for the head can still be judged."""
-    first = first_line(head)
-    if not first.startswith(b"{"):
-        return None, b""
-    try:
-        record = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return None, first.replace(b" ", b"")
-    return (record if isinstance(record, dict) else None), b""
-
-
-def first_line(head: bytes) -> bytes:
-    """The first non-blank line of a head (without a UTF-8 BOM), stripped."""
-    for raw in head.removeprefix(b"\xef\xbb\xbf").splitlines():
-        stripped = raw.strip()
-        if stripped:
-            return stripped
-    return b""
