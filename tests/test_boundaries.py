@@ -14,6 +14,9 @@ from shapely.geometry import Point, shape
 
 from camwatch.sightings import boundaries
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 REPO = Path(__file__).resolve().parent.parent
 WORLD_ATLAS = REPO / "node_modules/world-atlas/countries-10m.json"
 MAX_BYTES = 1_500_000

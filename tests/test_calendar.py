@@ -24,6 +24,9 @@ from camwatch.foi.calendar import (
     working_days_between,
 )
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 D = dt.date.fromisoformat
 FOIA, FOISA, EIR = Regime.FOIA, Regime.FOISA, Regime.EIR
 

@@ -1,6 +1,11 @@
 import datetime as dt
 
+import pytest
+
 from camwatch.registry.charts import Series, step_chart
+
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
 
 
 def test_chart_draws_each_point_and_escapes_labels() -> None:

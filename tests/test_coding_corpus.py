@@ -18,6 +18,9 @@ import yaml
 from benchmarks.bench_coding import differences, naive_summary, register_names, score
 from benchmarks.coding_corpus import CORPUS_DIR, load_corpus, render, render_bytes
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 CORPUS = load_corpus()
 BY_ID = {spec["id"]: spec for spec in CORPUS}
 GROUPS = {

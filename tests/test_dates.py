@@ -6,6 +6,9 @@ from hypothesis import strategies as st
 
 from camwatch.registry.dates import PartialDate, Precision, render
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 
 @pytest.mark.parametrize(
     ("text", "start", "precision", "end"),

@@ -1,6 +1,11 @@
 import datetime as dt
 
+import pytest
+
 from camwatch.registry.estates import Fact, estates, standing
+
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
 
 D1, D2 = dt.date(2021, 1, 1), dt.date(2023, 6, 14)
 

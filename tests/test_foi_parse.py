@@ -9,6 +9,9 @@ from camwatch.foi.classify import classify
 from camwatch.foi.mail.parse import MailError, parse
 from camwatch.foi.states import State
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 HTML_ONLY = (
     b"From: FOI <foi@council.example>\r\nTo: foi+cw-1-2-abcdef0123@campaigns.example\r\n"
     b"Subject: =?utf-8?q?Your_request_=E2=80=93_CW-1-2?=\r\n"

@@ -6,6 +6,9 @@ import pytest
 
 from camwatch.foi.redact import EMAIL_MARK, NAME_MARK, PHONE_MARK, redact
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 
 @pytest.mark.parametrize(
     "phone",

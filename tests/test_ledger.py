@@ -2,7 +2,12 @@
 
 from decimal import Decimal
 
+import pytest
+
 from camwatch.findings.ledger import Figure, Published, Recomputed, Status, judge
+
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
 
 EXACT = "count of targets"
 

@@ -5,6 +5,9 @@ import pytest
 from camwatch.registry.loader.errors import DataFileError
 from camwatch.registry.loader.files import LINE_KEY, line_of, read_yaml, strip_lines
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 
 def write(tmp_path: Path, text: str, name: str = "f.yaml") -> Path:
     path = tmp_path / name

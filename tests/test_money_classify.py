@@ -22,6 +22,9 @@ from camwatch.money.classify import (
 from camwatch.money.ocds import merge_releases, read_notices
 from camwatch.registry.loader.errors import DataFileError
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 RULES = default_rules()
 
 

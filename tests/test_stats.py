@@ -14,6 +14,9 @@ from camwatch.findings.stats import (
     crosstab,
 )
 
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
+
 
 def test_wilson_interval_matches_the_formula() -> None:
     # 28 of 43: the textbook Wilson interval at 95% is about 50.2% to 77.6%.

@@ -1,4 +1,9 @@
+import pytest
+
 from camwatch.registry.textsearch import fold, query_terms, search_document, words
+
+# No database: these run once, in the SQLite pass.
+pytestmark = pytest.mark.nodb
 
 
 def test_ampersand_and_and_meet() -> None:
