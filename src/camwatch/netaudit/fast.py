@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import orjson
@@ -43,8 +43,6 @@ NO_MAC_OR_HOST = b',"mac":null,"hostname":null'
 LINE = b'{"ip":%b,"port":%b,%b%b,"records":[%b%d"]}\n'
 PART = b'{"ip":%b,"port":%b,%b%b,"records":[%b'
 OPEN, CLOSE, NEWLINE, RETURN = ord("{"), ord("}"), ord("\n"), ord("\r")
-
-Convert = Callable[[Any, str, int], list[Observation]]
 
 
 class Prefilter:
@@ -169,16 +167,21 @@ def _collect(found_id: int, _start: int, end: int, _flags: int, found: Any) -> N
     ids.add(found_id)
 
 
-def newline_positions(data: bytes) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """Offsets of every newline, found a megabyte at a time (no chunk-sized temporaries)."""
+def _newline_masks(data: bytes) -> Iterator[tuple[int, np.ndarray[Any, Any]]]:
+    """(offset, where the newlines are) a megabyte at a time, in one reused buffer, so
+    that no chunk-sized temporary is made."""
     array = np.frombuffer(data, dtype=np.uint8)
     scratch = np.empty(min(SEGMENT, len(array)), dtype=bool)
-    parts = []
     for offset in range(0, len(array), SEGMENT):
         segment = array[offset : offset + SEGMENT]
         mask = scratch[: len(segment)]
         np.equal(segment, NEWLINE, out=mask)
-        parts.append(np.flatnonzero(mask) + offset)
+        yield offset, mask
+
+
+def newline_positions(data: bytes) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Offsets of every newline."""
+    parts = [np.flatnonzero(mask) + offset for offset, mask in _newline_masks(data)]
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
@@ -206,16 +209,9 @@ def misshapen(data: bytes, starts: np.ndarray[Any, Any], ends: np.ndarray[Any, A
 
 
 def count_lines(data: bytes) -> int:
-    """Lines in a block of whole lines (an unterminated last line counts), by counting
-    newlines a megabyte at a time."""
-    array = np.frombuffer(data, dtype=np.uint8)
-    scratch = np.empty(min(SEGMENT, len(array)), dtype=bool)
-    count = 0
-    for offset in range(0, len(array), SEGMENT):
-        segment = array[offset : offset + SEGMENT]
-        mask = scratch[: len(segment)]
-        np.equal(segment, NEWLINE, out=mask)
-        count += int(np.count_nonzero(mask))
+    """Lines in a block of whole lines (an unterminated last line counts): newlines
+    counted, not located."""
+    count = sum(int(np.count_nonzero(mask)) for _offset, mask in _newline_masks(data))
     return count + 1 if len(data) and bytes(data[-1:]) != b"\n" else count
 
 
@@ -241,7 +237,11 @@ class ChunkResult:
         self.output = b"".join(map(finish_line, self.parts, [base + n for n in self.lines]))
         self.parts = []
         self.bad = [(base + line, reason) for line, reason in self.bad]
-        self.devices = list(iter_devices(self, base))
+        if self.devices:  # collected only when asked for; then one per emitted line
+            self.devices = [
+                _at_line(device, base + line)
+                for device, line in zip(self.devices, self.lines, strict=True)
+            ]
         self.lines = [base + line for line in self.lines]
         self.numbered = True
 
@@ -254,20 +254,6 @@ class ChunkResult:
         if self.numbered:
             self.output = b"".join(self.parts)
             self.parts = []
-
-
-def converter(fmt: str) -> Convert:
-    """The reader's per-record function for a JSON Lines format, as a list-returning one."""
-    module = importlib.import_module(f"camwatch.netaudit.readers.{fmt}")
-    if hasattr(module, "to_observations"):
-        return module.to_observations  # type: ignore[no-any-return]
-    single = module.to_observation
-
-    def convert(record: Any, source: str, line: int) -> list[Observation]:
-        observation = single(record, source, line)
-        return [] if observation is None else [observation]
-
-    return convert
 
 
 @dataclass(frozen=True)
@@ -300,16 +286,17 @@ class Engine:
         self._gate_ids = {name: {position[word] for word in words} for name, words in gates.items()}
         self._live: dict[str, bool] = {}
         self._any_live = True
-        self.convert = converter(options.fmt)
         self._memo: dict[tuple[Any, ...], tuple[bytes, Device] | None] = {}
         self._prefix = b""
         self._source = ""
         self._base = 0
         module = importlib.import_module(f"camwatch.netaudit.readers.{options.fmt}")
-        # A reader with one observation per record is called directly: no wrapper.
+        # A reader gives one observation per record (zgrab2, Shodan) or several (Censys).
         self.single: Callable[[Any, str, int], Observation | None] | None = getattr(
             module, "to_observation", None
         )
+        if self.single is None:
+            self.many: Callable[[Any, str, int], list[Observation]] = module.to_observations
 
     def chunk(self, data: bytes, source: str, base: int | None = None) -> ChunkResult:
         """Audit one block of whole lines. With `base`, the number of lines before the
@@ -371,7 +358,7 @@ class Engine:
                 observation = self.single(record, source, number)
                 observations = () if observation is None else (observation,)
             else:
-                observations = self.convert(record, source, number)
+                observations = self.many(record, source, number)
         except ValueError as error:
             result.bad.append((number, str(error)[:200]))
             return
@@ -389,19 +376,10 @@ class Engine:
             if found is not None:
                 self._emit(found, observation, number, source, result)
 
-    def identify(self, observation: Observation) -> tuple[bytes, Device] | None:
-        """The device template for an observation (its identity fields left out).
-
-        Memoised on the signals themselves: a cached field's hits are a function of its
-        value, so only the never-repeating fields (bodies, raw banners) are matched here,
-        and keyed by what their rules found in them.
-        """
-        key = self._key(observation)
-        found: Any = self._memo.get(key, MISSING)
-        entry = self._identify(observation, key) if found is MISSING else found
-        return cast("tuple[bytes, Device] | None", entry)
-
     def _key(self, observation: Observation) -> tuple[Any, ...]:
+        """What identification depends on: a cached field's hits are a function of its
+        value, so the signals themselves; a never-repeating field (a body, a raw banner)
+        by what its rules found in it."""
         return tuple(
             [
                 (name, self._uncached(name, value) if name in UNCACHED else value)
@@ -475,6 +453,12 @@ def personalise(device: Device, observation: Observation, source: str, line: int
     )
 
 
+def _at_line(device: Device, line: int) -> Device:
+    """A collected device, its one record moved to the file-wide line number."""
+    source = device.records[0].rsplit(":", 1)[0]
+    return dataclasses.replace(device, records=[f"{source}:{line}"])
+
+
 def finish_line(part: bytes, line: int) -> bytes:
     """A chunk's output record with its file-wide line number."""
     return part + b'%d"]}\n' % line
@@ -483,15 +467,3 @@ def finish_line(part: bytes, line: int) -> bytes:
 @lru_cache(maxsize=8)
 def engine_for(options: Options) -> Engine:
     return Engine(options)
-
-
-def iter_devices(result: ChunkResult, base: int) -> Iterator[Device]:
-    """A chunk's collected devices, numbered from the file's first line."""
-    if not result.devices:
-        return
-    if result.numbered:
-        yield from result.devices
-        return
-    for device, line in zip(result.devices, result.lines, strict=True):
-        source = device.records[0].rsplit(":", 1)[0]
-        yield dataclasses.replace(device, records=[f"{source}:{base + line}"])

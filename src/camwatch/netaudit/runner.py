@@ -207,20 +207,17 @@ def consume(
     run.report.formats[fmt] = run.report.formats.get(fmt, 0) + 1
     base = 0
     for result in results:
-        offset = 0 if result.numbered else base
-        _account(run, result, offset, str(path))
+        result.renumber(base)  # a no-op for a chunk that numbered itself
+        _account(run, result, str(path))
         if run.write is not None and result.output:
             run.write(result.output)
-        elif run.write is not None and result.parts:
-            finished = map(fast.finish_line, result.parts, [offset + n for n in result.lines])
-            run.write(b"".join(finished))
-        yield from fast.iter_devices(result, offset)
+        yield from result.devices
         base += result.lines_in_chunk
 
 
-def _account(run: AuditRun, result: fast.ChunkResult, base: int, source: str) -> None:
+def _account(run: AuditRun, result: fast.ChunkResult, source: str) -> None:
     run.report.records += result.lines_in_chunk
     for line, reason in result.bad:
-        run.report.add_bad(source, base + line, reason)
+        run.report.add_bad(source, line, reason)
     result.summary.records = result.summary.bad = 0
     run.summary.merge(result.summary)

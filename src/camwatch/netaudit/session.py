@@ -127,10 +127,9 @@ def update_kev(feed: Path, output: Path | None) -> str:
     import os
 
     from camwatch.netaudit import vulns
-    from camwatch.web.environment import data_dir
 
     named = os.environ.get(vulns.KEV_ENV, "").strip()
-    target = output or (Path(named) if named else data_dir() / vulns.KEPT_KEV_NAME)
+    target = output or (Path(named) if named else vulns.kept_kev_path())
     summary = vulns.update_kev(feed, target)
     note = ""
     if output is not None and Path(named or "") != output:

@@ -568,10 +568,15 @@ def load_kev(path: Path | None = None) -> Kev:
     return _load_kev(Path(path), stat.st_mtime_ns, stat.st_size)
 
 
-def _kept_copy() -> Path | None:
+def kept_kev_path() -> Path:
+    """Where `camwatch audit update-kev` keeps the catalogue it was given."""
     from camwatch.web.environment import data_dir
 
-    kept = data_dir() / KEPT_KEV_NAME
+    return data_dir() / KEPT_KEV_NAME
+
+
+def _kept_copy() -> Path | None:
+    kept = kept_kev_path()
     return kept if kept.exists() else None
 
 
