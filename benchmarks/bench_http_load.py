@@ -26,9 +26,24 @@ REPO = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 P95_TARGET_MS = 200.0
 WORKERS = 4
+# The benchmark's own Redis database (15), emptied before each run.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
 
 
-def _environment(database_url: str, data_dir: Path) -> dict[str, str]:
+def _shared_cache() -> str:
+    """Redis on this machine, emptied, when it answers: the deployment docs/configuration.md
+    recommends (one page cache for every worker). Else "" (each worker's own memory)."""
+    import redis
+
+    client = redis.Redis.from_url(CACHE_URL, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        return ""
+    return CACHE_URL
+
+
+def _environment(database_url: str, data_dir: Path, cache_url: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -38,6 +53,7 @@ def _environment(database_url: str, data_dir: Path) -> dict[str, str]:
         # themselves, not the site.
         "CAMWATCH_DATA_REQUESTS_PER_MINUTE": "0",
         "CAMWATCH_CONTRIBUTIONS_PER_HOUR": "1000000",
+        "CAMWATCH_CACHE_URL": cache_url,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
@@ -71,23 +87,30 @@ def _aggregate(stats: Path) -> dict[str, float]:
     }
 
 
-def run(database_url: str, seconds: int = 300, users: int = 200) -> list[Result]:
+def run(
+    database_url: str, seconds: int = 300, users: int = 200, keep: Path | None = None
+) -> list[Result]:
+    """`keep`: a folder for the server's access log (with each request's time) and
+    locust's CSV files, to see which requests were slow; else they are thrown away."""
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        env = _environment(database_url, folder)
+        folder = keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        cache_url = _shared_cache()
+        env = _environment(database_url, folder, cache_url)
         with serving(env, folder, workers=WORKERS, wait_seconds=120) as base:
             # Warm every worker first (the map's index is built on a worker's first
             # request), so that neither measurement pays for start-up.
             _locust(base, 2 * WORKERS, 20, folder, "warm-up")
             alone = _locust(base, 1, max(30, seconds // 10), folder, "baseline")
             loaded = _locust(base, users, seconds, folder, "loaded")
-    return _results(alone, loaded, users, seconds)
+    return _results(alone, loaded, users, seconds, cache_url)
 
 
 def _results(
-    alone: dict[str, float], loaded: dict[str, float], users: int, seconds: int
+    alone: dict[str, float], loaded: dict[str, float], users: int, seconds: int, cache_url: str
 ) -> list[Result]:
-    what = f"{users} users, {seconds} s, gunicorn {WORKERS} workers, PostgreSQL"
+    cache = "Redis page cache" if cache_url else "per-worker page cache"
+    what = f"{users} users, {seconds} s, gunicorn {WORKERS} workers, PostgreSQL, {cache}"
     note = (
         f"{loaded['requests']:.0f} requests at {loaded['rps']:.1f}/s, "
         f"{loaded['failures']:.0f} failed; mixed reading plus "
@@ -117,8 +140,9 @@ def main() -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--keep", type=Path, help="keep the logs and CSV files here")
     args = parser.parse_args()
-    for result in run(args.database_url, args.seconds, args.users):
+    for result in run(args.database_url, args.seconds, args.users, args.keep):
         print(result.line())
     return 0
 

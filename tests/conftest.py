@@ -45,6 +45,8 @@ def site_environment(data_dir: Path) -> dict[str, str]:
         "CAMWATCH_DATA_DIR": str(data_dir),
         "DATABASE_URL": "",
         "CAMWATCH_DATA_REQUESTS_PER_MINUTE": "0",
+        # The browser tests contribute and review, then look at the map at once.
+        "CAMWATCH_MAP_REFRESH_SECONDS": "0",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     _camwatch(env, "manage", "migrate", "--noinput", "-v0")
@@ -104,10 +106,21 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_data_rate_limit(settings: Any) -> None:
+def _suite_settings(settings: Any) -> None:
     """The suite asks one process for thousands of .json pages a minute; the limit has its
     own tests (tests/test_throttling.py), which set it back."""
     settings.CAMWATCH_DATA_REQUESTS_PER_MINUTE = 0
+    # Tests write sightings and read the map at once; tests/test_map.py tests the interval.
+    settings.CAMWATCH_MAP_REFRESH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> None:
+    """Each test starts with no kept pages. Inside a test the page cache is on, as in
+    production: a test that changes the registry sees its change, through the revision."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

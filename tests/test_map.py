@@ -26,6 +26,7 @@ CLUSTERS = "/api/v1/sightings/clusters"
 def _fresh_index() -> Any:
     """Each test starts with no index in this process, as a new worker would."""
     mapindex._loaded = None
+    mapindex._checked = -float("inf")
     yield
     mapindex._loaded = None
 
@@ -148,6 +149,25 @@ def test_the_index_follows_every_write(cameras: dict, monkeypatch: pytest.Monkey
     assert mapindex.current().built != built
     first = mapindex.current()
     assert mapindex.current() is first  # no write, no rebuild
+
+
+def test_a_worker_looks_for_new_sightings_once_per_interval(
+    cameras: dict, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During a burst of contributions each worker merges them in once per interval."""
+    settings.CAMWATCH_MAP_REFRESH_SECONDS = 5
+    now = [1000.0]
+    monkeypatch.setattr(mapindex, "clock", lambda: now[0])
+    client = Client()
+    before = _ids(client)
+    added = _sighting(52.2050, 0.1210)
+    now[0] += 4.9
+    assert _ids(client) == before  # within the interval: the index as it was
+    now[0] += 0.2
+    assert _ids(client) == before | {added.pk}  # the interval is over: merged in
+    settings.CAMWATCH_MAP_REFRESH_SECONDS = 0
+    another = _sighting(52.2051, 0.1211)
+    assert another.pk in _ids(client)  # 0: every request looks
 
 
 def test_the_map_page_offers_only_choices_that_have_sightings(cameras: dict) -> None:

@@ -5,6 +5,7 @@ An unknown value is reported back to the user and ignored, never passed to the O
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +22,32 @@ from camwatch.registry.verdicts import ConcernIndex
 TRUE_VALUES = {"1", "true", "yes", "on"}
 
 
-def _choice(query: QueryDict, name: str, allowed: set[str], errors: list[str]) -> str:
+def _choice(
+    query: QueryDict,
+    name: str,
+    allowed: Collection[str] | Callable[[str], bool],
+    errors: list[str],
+) -> str:
+    """The parameter's value when it is allowed: one of a small set, or, for a large
+    table, a value that `allowed(value)` finds (so that no request reads every slug)."""
     value = query.get(name, "").strip()
-    if value and value not in allowed:
+    if not value:
+        return ""
+    known = allowed(value) if callable(allowed) else value in allowed
+    if not known:
         errors.append(f"unknown {name} {value!r}")
         return ""
     return value
+
+
+def _body_with(field: str) -> Callable[[str], bool]:
+    return lambda value: m.PublicBody.objects.filter(**{field: value}).exists()
+
+
+def regions() -> list[str]:
+    """Every region a body is in, in order."""
+    found = m.PublicBody.objects.exclude(region="").order_by("region")
+    return list(found.values_list("region", flat=True).distinct())
 
 
 @dataclass
@@ -46,13 +67,12 @@ class BodyFilters:
         errors: list[str] = []
         kinds = set(m.BodyKind.objects.values_list("slug", flat=True))
         groups = set(m.BodyKind.objects.values_list("group", flat=True))
-        regions = set(m.PublicBody.objects.exclude(region="").values_list("region", flat=True))
         return cls(
             q=query.get("q", "").strip()[:200],
             kind=_choice(query, "kind", kinds, errors),
             group=_choice(query, "group", groups, errors),
             nation=_choice(query, "nation", set(m.Nation.values), errors),
-            region=_choice(query, "region", regions, errors),
+            region=_choice(query, "region", _body_with("region"), errors),
             vendor=_choice(
                 query, "vendor", set(m.Vendor.objects.values_list("slug", flat=True)), errors
             ),
@@ -176,9 +196,7 @@ class HoldingFilters:
                 errors,
             ),
             method=_choice(query, "method", set(m.Method.values), errors),
-            body=_choice(
-                query, "body", set(m.PublicBody.objects.values_list("slug", flat=True)), errors
-            ),
+            body=_choice(query, "body", _body_with("slug"), errors),
             concern=query.get("concern", "").lower() in TRUE_VALUES,
             errors=errors,
         )

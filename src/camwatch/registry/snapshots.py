@@ -11,6 +11,10 @@ is what it gets.
 
 Writes that bypass Django (raw SQL, another program) are not seen: run
 `camwatch findings refresh` after them.
+
+Other apps whose records show on public pages (the money trail) keep a revision row of
+their own (`track`), so that the page cache (web/pagecache.py) knows when they change
+without the registry's snapshots being rebuilt for them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any, Generic, TypeVar
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F, Model, QuerySet
+from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import get_script_prefix
 
@@ -33,7 +38,9 @@ import camwatch
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
-TRACKED_APPS = frozenset({"registry"})
+REGISTRY = 1  # the registry's revision row; other apps' rows are given in track()
+# The revision row each tracked app's changes move on.
+TRACKED_APPS: dict[str, int] = {"registry": REGISTRY}
 _BOOKKEEPING = frozenset({"revision", "snapshot", "snapshotbody"})
 
 
@@ -43,34 +50,45 @@ def _models() -> Any:
     return models
 
 
-def current(using: str = DEFAULT_DB_ALIAS) -> int:
-    revision = _models().Revision.objects.using(using).filter(pk=1).values("number").first()
+def current(using: str = DEFAULT_DB_ALIAS, row: int = REGISTRY) -> int:
+    revision = _models().Revision.objects.using(using).filter(pk=row).values("number").first()
     return int(revision["number"]) if revision else 0
 
 
-def bump(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Record that the registry changed."""
+def stamps(rows: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> tuple[tuple[Any, ...], ...]:
+    """(row, number, when it last changed) for each of these revision rows that exists, in
+    one query. The time tells apart two states that share a number: a database restored
+    from a backup, or a transaction rolled back and another committed in its place."""
+    found = _models().Revision.objects.using(using).filter(pk__in=list(rows))
+    return tuple(found.order_by("pk").values_list("pk", "number", "changed"))
+
+
+def bump(using: str = DEFAULT_DB_ALIAS, row: int = REGISTRY) -> None:
+    """Record that the registry (or the app that owns `row`) changed."""
     revisions = _models().Revision.objects.using(using)
-    if not revisions.filter(pk=1).update(number=F("number") + 1):
+    # update() does not apply auto_now: the time is set here, so that a number given out
+    # twice (after a rollback) still stamps two states apart.
+    moved = {"number": F("number") + 1, "changed": Now()}
+    if not revisions.filter(pk=row).update(**moved):
         try:
             with transaction.atomic(using=using):
-                revisions.create(pk=1, number=1)
+                revisions.create(pk=row, number=1)
         except IntegrityError:  # created meanwhile by another process
-            revisions.filter(pk=1).update(number=F("number") + 1)
+            revisions.filter(pk=row).update(**moved)
 
 
-_bumpers: dict[str, Callable[[], None]] = {}
+_bumpers: dict[tuple[str, int], Callable[[], None]] = {}
 
 
-def _bumper(using: str) -> Callable[[], None]:
-    if using not in _bumpers:
-        _bumpers[using] = lambda: bump(using)
-    return _bumpers[using]
+def _bumper(using: str, row: int) -> Callable[[], None]:
+    if (using, row) not in _bumpers:
+        _bumpers[using, row] = lambda: bump(using, row)
+    return _bumpers[using, row]
 
 
-def pending(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether this connection has uncommitted changes to the registry."""
-    bumper = _bumpers.get(using)
+def pending(using: str = DEFAULT_DB_ALIAS, row: int = REGISTRY) -> bool:
+    """Whether this connection has uncommitted changes to the registry (or `row`'s app)."""
+    bumper = _bumpers.get((using, row))
     commit_hooks = connections[using].run_on_commit
     return bumper is not None and any(hook[1] is bumper for hook in commit_hooks)
 
@@ -88,25 +106,32 @@ def changed(sender: type[Model], using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -
     """Signal receiver: a tracked record changed."""
     if not _tracked(sender):
         return
+    row = TRACKED_APPS[sender._meta.app_label]
     connection = connections[using]
     if not connection.in_atomic_block:
-        bump(using)
-    elif not pending(using):
-        transaction.on_commit(_bumper(using), using=using)
+        bump(using, row)
+    elif not pending(using, row):
+        transaction.on_commit(_bumper(using, row), using=using)
 
 
 def connect_signals() -> None:
-    """Listen to the tracked models only, so that deleting snapshots (or anything else
+    """Listen to the registry's models."""
+    track("registry", REGISTRY)
+
+
+def track(app: str, row: int) -> None:
+    """Move revision row `row` on with every committed change to the app's records.
+    Listens to the tracked models only, so that deleting snapshots (or anything else
     untracked) keeps Django's fast bulk delete."""
-    for app in TRACKED_APPS:
-        for model in apps.get_app_config(app).get_models(include_auto_created=True):
-            if not _tracked(model):
-                continue
-            uid = f"camwatch-revision-{model._meta.label_lower}"
-            post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
-            if model._meta.auto_created:  # a many-to-many table
-                m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}-m2m")
+    TRACKED_APPS[app] = row
+    for model in apps.get_app_config(app).get_models(include_auto_created=True):
+        if not _tracked(model):
+            continue
+        uid = f"camwatch-revision-{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
+        if model._meta.auto_created:  # a many-to-many table
+            m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}-m2m")
 
 
 def key_for(*parts: object) -> str:

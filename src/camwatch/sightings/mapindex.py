@@ -2,15 +2,18 @@
 
 It is rebuilt when the sightings change: every write goes through django-simple-history
 (saves, and the imports' bulk_*_with_history), so the newest history id is a revision
-number that costs one indexed lookup per request. Each filter's subset is kept (within a
-budget of points), so a visitor panning with the same filters pays only the binary
-searches.
+number that costs one indexed lookup. It is looked up at most once every
+CAMWATCH_MAP_REFRESH_SECONDS per process: during a burst of contributions each worker
+merges the new sightings in once per interval, not once per request, and the map is at
+most that many seconds behind. Each filter's subset is kept (within a budget of points),
+so a visitor panning with the same filters pays only the binary searches.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,6 +124,8 @@ class LoadedIndex:
 
 _lock = threading.Lock()
 _loaded: LoadedIndex | None = None
+_checked = -float("inf")  # when this process last read the revision (time.monotonic)
+clock = time.monotonic  # a module attribute, so that tests can move time on
 
 
 def revision() -> int | None:
@@ -131,13 +136,17 @@ def revision() -> int | None:
 def current() -> LoadedIndex:
     """The index for the sightings as they are now. After a few writes only the sightings
     written are read again and merged in; after many, or the first time, it is built."""
-    global _loaded
+    global _loaded, _checked
+    loaded, interval = _loaded, settings.CAMWATCH_MAP_REFRESH_SECONDS
+    if loaded is not None and interval and clock() - _checked < interval:
+        return loaded
     now = revision()
     with _lock:
         if _loaded is None:
             _loaded = build(now)
         elif _loaded.revision != now:
             _loaded = _updated(_loaded, now) or build(now)
+        _checked = clock()
         return _loaded
 
 

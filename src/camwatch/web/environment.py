@@ -10,6 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import platformdirs
@@ -54,6 +55,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def cache_config(url: str, entries: int) -> dict[str, Any]:
+    """Django's default cache: Redis at `url` (redis:// or rediss://), shared by every
+    worker, else each process's own memory, holding at most `entries` entries."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url:
+        raise ConfigurationError(
+            f"CAMWATCH_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {url!r}"
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": entries},
+    }
 
 
 def data_dir() -> Path:

@@ -12,6 +12,7 @@ from camwatch.web.wsgi import application
 
 # Older gunicorn releases have no control socket to switch off.
 _SETTINGS = {setting.name for setting in KNOWN_SETTINGS}
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -34,6 +35,8 @@ def run(host: str, port: int, workers: int, reload: bool = False) -> None:
             "workers": workers,
             "reload": reload,
             "accesslog": "-",
+            # gunicorn's usual line, plus the time the request took in milliseconds
+            "access_log_format": ACCESS_LOG_FORMAT,
             "timeout": 60,
             "graceful_timeout": 10,
             "limit_request_line": settings.CAMWATCH_MAX_REQUEST_LINE,

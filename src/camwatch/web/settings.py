@@ -8,6 +8,7 @@ import os
 import dj_database_url
 
 from camwatch.web.environment import (
+    cache_config,
     data_dir,
     env_bool,
     env_int,
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "camwatch.web.ratelimit.DataRateLimitMiddleware",
+    "camwatch.web.pagecache.PageCacheMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -190,6 +192,17 @@ CAMWATCH_MAX_UPLOAD_BYTES = env_int("CAMWATCH_MAX_UPLOAD_BYTES", 50 * 1024 * 102
 # Requests for data (/api/ and every .json, .csv, .xlsx, .geojson) per client address a
 # minute, counted per worker unless CACHES is shared; 0 turns the limit off.
 CAMWATCH_DATA_REQUESTS_PER_MINUTE = env_int("CAMWATCH_DATA_REQUESTS_PER_MINUTE", 600, minimum=0)
+# Public pages and their data, kept for anonymous readers until the registry or the money
+# trail changes, or for at most this many seconds (0: not kept). docs/configuration.md.
+CAMWATCH_PAGE_CACHE_SECONDS = env_int("CAMWATCH_PAGE_CACHE_SECONDS", 600, minimum=0)
+# A response larger than this is not kept (a big export would push out many pages).
+CAMWATCH_PAGE_CACHE_MAX_BYTES = env_int("CAMWATCH_PAGE_CACHE_MAX_BYTES", 1_000_000, minimum=1)
+# Where pages and the request counts are kept: empty for each worker's own memory (at most
+# CAMWATCH_CACHE_ENTRIES entries), or redis://HOST:PORT/DB for one cache every worker shares.
+CAMWATCH_CACHE_URL = os.environ.get("CAMWATCH_CACHE_URL", "").strip()
+CACHES = {
+    "default": cache_config(CAMWATCH_CACHE_URL, env_int("CAMWATCH_CACHE_ENTRIES", 3000, minimum=10))
+}
 # Failed logins for one user name from one address before it is locked out, and for how long.
 AXES_FAILURE_LIMIT = env_int("CAMWATCH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("CAMWATCH_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
@@ -226,4 +239,6 @@ CAMWATCH_MAP_EXPAND_UP_TO = env_int("CAMWATCH_MAP_EXPAND_UP_TO", 50, minimum=1, 
 CAMWATCH_MAP_MAX_CELLS = env_int("CAMWATCH_MAP_MAX_CELLS", 40_000, minimum=100)
 # The map keeps each filter's sightings as an index of its own while all of them together
 # hold at most this many points (about 60 bytes a point; the public view is always kept).
+# Each worker looks for new or changed sightings at most this often (0: on every request).
+CAMWATCH_MAP_REFRESH_SECONDS = env_int("CAMWATCH_MAP_REFRESH_SECONDS", 30, minimum=0)
 CAMWATCH_MAP_CACHED_POINTS = env_int("CAMWATCH_MAP_CACHED_POINTS", 4_000_000, minimum=1)

@@ -13,7 +13,7 @@ from camwatch.registry import models as m
 from camwatch.registry import rows
 from camwatch.registry.charts import Series, step_chart
 from camwatch.registry.facets import body_facets
-from camwatch.registry.filters import BodyFilters
+from camwatch.registry.filters import BodyFilters, regions
 from camwatch.registry.panels import body_panels
 from camwatch.web.formats import FormatView, page_envelope, paginate
 
@@ -44,9 +44,7 @@ class BodyListView(FormatView):
             "filters": self.filters,
             "kinds": m.BodyKind.objects.all(),
             "nations": m.Nation.choices,
-            "regions": sorted(
-                set(m.PublicBody.objects.exclude(region="").values_list("region", flat=True))
-            ),
+            "regions": regions(),
             "vendors": m.Vendor.objects.filter(role=m.VendorRole.MANUFACTURER),
             "title": "Public bodies",
         }
