@@ -106,17 +106,27 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise DataFileErrors(
             [DataFileError(path, f"is {size:,} bytes, over the limit of {limit:,}")]
         )
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataFileErrors(
+            [DataFileError(path, f"is not UTF-8 text ({error.reason} at byte {error.start})")]
+        ) from error
     if path.suffix.lower() == ".json":
         yield from _json_rows(path, text)
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    for row in reader:
-        if None in row:
-            raise DataFileErrors(
-                [DataFileError(path, "has more cells than the header", reader.line_num)]
-            )
-        yield reader.line_num, {k: v for k, v in row.items() if v != ""}
+    try:
+        for row in reader:
+            if None in row:
+                raise DataFileErrors(
+                    [DataFileError(path, "has more cells than the header", reader.line_num)]
+                )
+            yield reader.line_num, {k: v for k, v in row.items() if v != ""}
+    except csv.Error as error:  # e.g. a cell over csv.field_size_limit() (131,072)
+        raise DataFileErrors(
+            [DataFileError(path, f"is not valid CSV: {error}", reader.line_num)]
+        ) from error
 
 
 def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -126,6 +136,8 @@ def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         raise DataFileErrors(
             [DataFileError(path, f"is not valid JSON: {error.msg}", error.lineno)]
         ) from error
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number; [[[... too deep
+        raise DataFileErrors([DataFileError(path, f"is not valid JSON: {error}")]) from error
     items = data.get("disclosures") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise DataFileErrors(

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import getpass
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ import click
 
 from camwatch.foi import calendar
 from camwatch.runtime import setup_django
+
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class _Date(click.ParamType):
@@ -29,6 +32,8 @@ class _Date(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
+            if not _YYYY_MM_DD.fullmatch(str(value)):  # fromisoformat reads 20240603 too
+                raise ValueError(value)
             return dt.date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"{value!r} is not a date of the form YYYY-MM-DD", param, ctx)

@@ -147,14 +147,14 @@ def _store(raw: bytes, digest: str, parsed: Parsed, request: Request | None, how
         request=request,
         direction=Message.Direction.IN,
         kind="bounce" if parsed.bounce else "reply",
-        message_id=parsed.message_id[:500],
-        in_reply_to=parsed.in_reply_to[:500],
-        sender=parsed.sender[:500],
-        sender_name=parsed.sender_name[:300],
-        recipients=", ".join(parsed.recipients),
-        subject=parsed.subject[:1000],
+        message_id=_text(parsed.message_id[:500]),
+        in_reply_to=_text(parsed.in_reply_to[:500]),
+        sender=_text(parsed.sender[:500]),
+        sender_name=_text(parsed.sender_name[:300]),
+        recipients=_text(", ".join(parsed.recipients)),
+        subject=_text(parsed.subject[:1000]),
         date=parsed.date or timezone.now(),
-        text=parsed.text,
+        text=_text(parsed.text),
         sha256=digest,
         matched_by=how,
         problem="; ".join(f"defect: {d}" for d in parsed.defects),
@@ -164,14 +164,20 @@ def _store(raw: bytes, digest: str, parsed: Parsed, request: Request | None, how
     Attachment.objects.bulk_create(
         Attachment(
             message=message,
-            filename=item.filename[:500],
-            content_type=item.content_type[:200],
+            filename=_text(item.filename[:500]),
+            content_type=_text(item.content_type[:200]),
             size=len(item.data),
             sha256=hashlib.sha256(item.data).hexdigest(),
         )
         for item in parsed.attachments
     )
     return message
+
+
+def _text(value: str) -> str:
+    """PostgreSQL keeps no NUL character in text: it becomes U+FFFD, as any byte that
+    cannot be read does."""
+    return value.replace("\x00", "\ufffd")
 
 
 def _store_unreadable(raw: bytes, digest: str, problem: str) -> Message:
@@ -181,7 +187,7 @@ def _store_unreadable(raw: bytes, digest: str, problem: str) -> Message:
         kind="unreadable",
         date=timezone.now(),
         sha256=digest,
-        problem=problem,
+        problem=_text(problem),
     )
     message.raw.save(f"{digest}.eml", ContentFile(raw), save=False)
     message.save()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.errors
 import email.policy
 import email.utils
 import re
@@ -69,6 +70,20 @@ def parse(raw: bytes) -> Parsed:
     """One message from its bytes; MailError if they are not an email."""
     if not raw.strip():
         raise MailError("the message is empty")
+    try:
+        return _parse(raw)
+    except MailError:
+        raise
+    except (ValueError, IndexError, AttributeError, email.errors.MessageError) as error:
+        # The email package itself fails on some headers, while parsing or when a header is
+        # first read: an RFC 2231 parameter in a charset that cannot decode it (idna) is a
+        # UnicodeError; `From: "` an IndexError; `From: ::;;"x` an AttributeError.
+        raise MailError(
+            f"the email package cannot read it ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _parse(raw: bytes) -> Parsed:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if not message.keys() or not any(message.get(h) for h in ("from", "date", "message-id")):
         raise MailError("no email headers (From, Date or Message-ID) at the start")
@@ -125,9 +140,12 @@ def _date(value: object) -> dt.datetime | None:
         return None
     try:
         found = email.utils.parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
+        found = found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+        # In UTC, as it is stored: PostgreSQL refuses an offset beyond 15:59, and a date
+        # with no UTC time (31 Dec 9999 at -2359: OverflowError) is no date at all.
+        return found.astimezone(dt.UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
 def body_text(message: Message) -> str:
@@ -154,7 +172,7 @@ def _decoded(part: Message) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, errors="replace")
-    except LookupError:  # a charset Python does not know
+    except (LookupError, ValueError):  # a charset Python does not know, or cannot use here
         return payload.decode("latin-1", errors="replace")
 
 

@@ -49,7 +49,11 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
     seen: dict[Any, int] = {}
     for key_node, _value in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
+        try:
+            repeated = key in seen
+        except TypeError:  # a list or mapping as a key: construct_mapping refuses it below
+            continue
+        if repeated:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models
+from django.db import DataError, IntegrityError, models
 
 from camwatch.registry.loader.bundle import Entry
 from camwatch.registry.loader.errors import DataFileError
@@ -137,6 +137,8 @@ class Table:
             raise entry.error("; ".join(messages), field=name) from error
         except IntegrityError as error:
             raise entry.error(f"conflicts with a stored record ({error})") from error
+        except DataError as error:  # e.g. a NUL character, which PostgreSQL cannot store
+            raise entry.error(f"cannot be stored ({error})") from error
 
 
 def sync_m2m(manager: Any, wanted: Iterable[models.Model], report: LoadReport, label: str) -> None:
