@@ -67,6 +67,8 @@ class Page:
 PAGES: dict[str, Page] = {
     # The admin: staff only (editor, admin); anyone else is sent to its login page.
     "admin:index": Page("302 302 302 200 200", post="302 302 302 200 200"),
+    # Deleted records: staff only; a POST that names no record is refused.
+    "admin-deleted": Page("302 302 302 200 200", post="302 302 302 400 400"),
     # The schema and its docs page are read-only (docs_decorator=require_safe in api/v1.py).
     "api-v1:openapi-json": Page(PUBLIC),
     "api-v1:openapi-view": Page(PUBLIC),

@@ -133,6 +133,7 @@ UNCACHED_VIEWS = {
             "money-names",
             "login",
             "logout",
+            "admin-deleted",
         ),
         "depends on who is asking, or on records outside the registry and money trail",
     ),

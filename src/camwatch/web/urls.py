@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from camwatch.api.v1 import api
+from camwatch.web.deleted import deleted_view
 
 urlpatterns = [
+    path("admin/deleted/", deleted_view, name="admin-deleted"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
