@@ -32,7 +32,7 @@ def _getter(client: Client, url: str) -> object:
     return fetch
 
 
-def _built(fetch: Callable[[], object]) -> Callable[[], object]:
+def built(fetch: Callable[[], object]) -> Callable[[], object]:
     """The request with the page cache off: the page is built every time."""
 
     def built() -> object:
@@ -47,7 +47,7 @@ def run(runs: int) -> list[Result]:
     baseline = _getter(client, "/no-such-page/")
     results = [
         compare(
-            name, _built(_getter(client, url)), "a 404 through the same middleware", baseline, runs
+            name, built(_getter(client, url)), "a 404 through the same middleware", baseline, runs
         )
         for name, url in PAGES
     ]
@@ -57,7 +57,7 @@ def run(runs: int) -> list[Result]:
             "body page from the page cache (/bodies/3c-shared-services/)",
             body,
             "the same page built",
-            _built(body),
+            built(body),
             runs,
             note="an anonymous reader; the first request (the warm-up) kept it",
         )

@@ -18,6 +18,7 @@ from camwatch.registry import models as m
 from camwatch.registry import snapshots
 from camwatch.web import pagecache
 from camwatch.web.environment import ConfigurationError, cache_config
+from camwatch.web.formats import FORMAT_SUFFIXES
 
 pytestmark = pytest.mark.django_db
 BODY = "/bodies/cambridge/"
@@ -43,7 +44,7 @@ def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
 def test_every_view_is_either_kept_or_listed_as_never_kept() -> None:
     names = set()
     for name in _names(get_resolver()):
-        for suffix in pagecache.FORMAT_SUFFIXES:
+        for suffix in FORMAT_SUFFIXES:
             name = name.removesuffix(suffix)
         names.add(name)
     listed = set(pagecache.CACHED_VIEWS) | set(pagecache.UNCACHED_VIEWS)

@@ -147,7 +147,7 @@ def current() -> LoadedIndex:
         if _loaded is None:
             _loaded = build(now)
         elif _loaded.revision != now:
-            _loaded = _updated(_loaded, now) or build(now)
+            _loaded = _updated(_loaded) or build(now)
         _checked = clock()
         return _loaded
 
@@ -169,11 +169,12 @@ def _one_snapshot() -> Iterator[None]:
         yield
 
 
-def _updated(loaded: LoadedIndex, now: int | None) -> LoadedIndex | None:
+def _updated(loaded: LoadedIndex) -> LoadedIndex | None:
     """The index with the sightings written since its revision read again, or None when
-    so many were written that building afresh is as quick."""
+    so many were written that building afresh is as quick. The revision is read again
+    inside the snapshot, so that it matches the rows read."""
     with _one_snapshot():
-        return _merged(loaded, revision() if now is not None else None)
+        return _merged(loaded, revision())
 
 
 def _merged(loaded: LoadedIndex, now: int | None) -> LoadedIndex | None:

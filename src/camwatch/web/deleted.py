@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+from simple_history.utils import get_history_manager_for_model
 
 APPS = ("registry", "money", "sightings", "foi", "coding")
 LIMIT = 200  # deletions listed per model
@@ -52,10 +53,6 @@ def tracked_models(user: Any) -> list[type[models.Model]]:
     return found
 
 
-def _history(model: type[models.Model]) -> Any:
-    return getattr(model, model._meta.simple_history_manager_attribute)  # type: ignore[attr-defined]
-
-
 def deleted_records(user: Any) -> list[Deleted]:
     """Records deleted and not restored since, newest first."""
     found: list[Deleted] = []
@@ -66,7 +63,11 @@ def deleted_records(user: Any) -> list[Deleted]:
 
 def _deleted_of(model: type[models.Model]) -> list[Deleted]:
     pk_name = model._meta.pk.attname
-    rows = _history(model).filter(history_type="-").order_by("-history_date")[:LIMIT]
+    rows = (
+        get_history_manager_for_model(model)
+        .filter(history_type="-")
+        .order_by("-history_date")[:LIMIT]
+    )
     latest = {getattr(row, pk_name): row for row in reversed(rows)}  # the newest per record
     alive = set(model._default_manager.filter(pk__in=latest).values_list("pk", flat=True))
     has_links = bool(model._meta.many_to_many)
@@ -100,7 +101,12 @@ def restore(model: type[models.Model], pk: Any) -> models.Model | None:
     if model._default_manager.filter(pk=pk).exists():
         return None
     pk_name = model._meta.pk.attname
-    last = _history(model).filter(**{pk_name: pk}).order_by("-history_date").first()
+    last = (
+        get_history_manager_for_model(model)
+        .filter(**{pk_name: pk})
+        .order_by("-history_date")
+        .first()
+    )
     if last is None or last.history_type != "-":
         return None
     record: models.Model = last.instance

@@ -32,6 +32,8 @@ from camwatch.web.downloads import geojson, xlsx_response
 
 FORMATS = ("json", "csv", "xlsx")
 GEO_FORMATS = (*FORMATS, "geojson")
+# What a page's data twins end with: `/bodies.json`, and their URL names, `body-list.json`.
+FORMAT_SUFFIXES = tuple(f".{fmt}" for fmt in GEO_FORMATS)
 # A cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

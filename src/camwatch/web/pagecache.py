@@ -35,11 +35,11 @@ from django.utils import timezone
 import camwatch
 from camwatch.money.apps import MONEY_REVISION
 from camwatch.registry import snapshots
+from camwatch.web.formats import FORMAT_SUFFIXES
 
 # The revision rows public pages depend on: the registry's and the money trail's.
 ROWS = (snapshots.REGISTRY, MONEY_REVISION)
 HEADER = "X-Camwatch-Cache"
-FORMAT_SUFFIXES = (".json", ".csv", ".xlsx", ".geojson")
 
 REGISTRY_VIEWS = {
     "home",

@@ -15,12 +15,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-DATA_SUFFIXES = (".json", ".csv", ".xlsx", ".geojson")
+from camwatch.web.formats import FORMAT_SUFFIXES
+
 WINDOW_SECONDS = 60
 
 
 def is_data_request(path: str) -> bool:
-    return path.startswith("/api/") or path.endswith(DATA_SUFFIXES)
+    return path.startswith("/api/") or path.endswith(FORMAT_SUFFIXES)
 
 
 def client_address(request: HttpRequest) -> str:
