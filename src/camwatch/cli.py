@@ -20,6 +20,7 @@ from camwatch.coding.commands import coding
 from camwatch.foi.commands import foi
 from camwatch.money.commands import money
 from camwatch.netaudit.commands import audit
+from camwatch.registry.commands import embargo
 from camwatch.runtime import setup_django
 from camwatch.sightings.commands import sightings
 from camwatch.web.commands import roles
@@ -339,6 +340,7 @@ main.add_command(sightings)
 main.add_command(money)
 main.add_command(audit)
 main.add_command(roles)
+main.add_command(embargo)
 
 
 @main.command("backup")

@@ -108,7 +108,7 @@ def ingest_command(
 def _find(model: type, slug: str | None, what: str) -> object:
     if not slug:
         return None
-    found = model.objects.filter(slug=slug).first()  # type: ignore[attr-defined]
+    found = model._base_manager.filter(slug=slug).first()  # type: ignore[attr-defined]
     if found is None:
         raise click.ClickException(f"no {what} with slug {slug!r}")
     return found

@@ -102,7 +102,7 @@ def ingest_campaign(slug: str, limits: Limits | None = None) -> list[Ingested]:
     from camwatch.registry.models import Investigation
 
     campaign = Campaign.objects.get(slug=slug)
-    investigation = Investigation.objects.filter(slug=f"campaign-{slug}"[:120]).first()
+    investigation = Investigation.all_objects.filter(slug=f"campaign-{slug}"[:120]).first()
     replies = Message.objects.filter(
         request__campaign=campaign, direction=Message.Direction.IN, kind="reply"
     ).select_related("request__body")

@@ -139,7 +139,8 @@ def document_source(document: Document) -> Source:
     if document.source_id:
         return document.source
     body = document.body.name if document.body else "unknown body"
-    source, _ = Source.objects.get_or_create(  # kept if the document was deleted and re-ingested
+    # Kept if the document was deleted and ingested again.
+    source, _ = Source.all_objects.get_or_create(
         key=f"reply-{document.sha256[:16]}",
         defaults={
             "kind": SourceKind.FOI_RESPONSE,
@@ -170,7 +171,7 @@ def _holding(suggestion: Suggestion, final: dict[str, Any]) -> Holding:
     document = suggestion.document
     vendor = _get(Vendor, final.get("vendor"), "vendor")
     count = final.get("count")
-    holding, _ = Holding.objects.update_or_create(
+    holding, _ = Holding.all_objects.update_or_create(
         key=f"reply-{document.sha256[:12]}-{suggestion.pk}",
         defaults={
             "body": document.body,
@@ -187,7 +188,7 @@ def _holding(suggestion: Suggestion, final: dict[str, Any]) -> Holding:
             "description": _quote(suggestion)[:300],
         },
     )
-    HoldingSource.objects.update_or_create(
+    HoldingSource.all_objects.update_or_create(
         holding=holding,
         source=document_source(document),
         locator=_locator(suggestion),
@@ -225,7 +226,7 @@ def _model(code: str | None, vendor: Vendor | None) -> DeviceModel | None:
 
 
 def _capability(document: Document, final: dict[str, Any]) -> str:
-    holdings = list(Holding.objects.filter(key__startswith=f"reply-{document.sha256[:12]}-"))
+    holdings = list(Holding.all_objects.filter(key__startswith=f"reply-{document.sha256[:12]}-"))
     _get(Capability, final["capability"], "capability")
     _apply_capabilities(document, holdings)
     if not holdings:
@@ -242,7 +243,7 @@ def _apply_capabilities(document: Document, holdings: list[Holding]) -> None:
         capability = Capability.objects.get(slug=final["capability"])
         status = CapabilityStatus.PRESENT if final["status"] == "yes" else CapabilityStatus.ABSENT
         for holding in holdings:
-            HoldingCapability.objects.update_or_create(
+            HoldingCapability.all_objects.update_or_create(
                 holding=holding, capability=capability, defaults={"status": status}
             )
 
@@ -251,7 +252,7 @@ def _target(suggestion: Suggestion, final: dict[str, Any]) -> str:
     document = suggestion.document
     if document.investigation is None or document.body is None:
         return "recorded: the document is not part of an investigation"
-    target, _ = InvestigationTarget.objects.get_or_create(
+    target, _ = InvestigationTarget.all_objects.get_or_create(
         investigation=document.investigation, body=document.body
     )
     if suggestion.kind == "outcome" and "outcome" in final:

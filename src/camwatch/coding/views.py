@@ -19,6 +19,7 @@ from camwatch.coding.ingest import ingest_bytes
 from camwatch.coding.limits import Limits
 from camwatch.coding.models import Document, Suggestion, SuggestionStatus
 from camwatch.coding.review import ReviewError, accept, reject
+from camwatch.registry import embargo
 from camwatch.registry.models import DeviceType, Investigation, PublicBody, Vendor
 from camwatch.web.formats import FormatView
 from camwatch.web.permissions import allowed, require
@@ -44,14 +45,15 @@ def _reviewer(request: HttpRequest) -> None:
 
 
 def visible_documents(user: Any) -> Any:
-    """Documents a reviewer may see: a reply to an FOI campaign under embargo only by the
-    campaign's team, as everywhere else (foi/views.py)."""
+    """Documents a reviewer may see: a reply to an FOI campaign or an investigation under
+    embargo only by its team, as everywhere else (foi/views.py, registry/embargo.py)."""
     from camwatch.foi.views import visible_campaigns
 
     campaigns = visible_campaigns(user).values("pk")
+    investigations = embargo.for_user(Investigation.all_objects.all(), user).values("pk")
     return Document.objects.filter(
         Q(foi_request__isnull=True) | Q(foi_request__campaign__in=campaigns)
-    )
+    ).filter(Q(investigation__isnull=True) | Q(investigation__in=investigations))
 
 
 class QueueView(FormatView):
@@ -80,7 +82,9 @@ class QueueView(FormatView):
             "title": "Response coding",
             "rows": self.rows,
             "bodies": PublicBody.objects.order_by("name").only("slug", "name"),
-            "investigations": Investigation.objects.order_by("title").only("slug", "title"),
+            "investigations": embargo.for_user(Investigation.all_objects.all(), self.request.user)
+            .order_by("title")
+            .only("slug", "title"),
             "limit": Limits.from_environment().max_file_bytes,
         }
 
@@ -97,7 +101,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     _reviewer(request)
     files = request.FILES.getlist("files")
     body = PublicBody.objects.filter(slug=request.POST.get("body", "")).first()
-    investigation = Investigation.objects.filter(slug=request.POST.get("investigation", "")).first()
+    investigation = (
+        embargo.for_user(Investigation.all_objects.all(), request.user)
+        .filter(slug=request.POST.get("investigation", ""))
+        .first()
+    )
     limits = Limits.from_environment()
     last = None
     for upload in files:
@@ -192,7 +200,9 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
     used = document.suggestions.filter(
         status__in=[SuggestionStatus.ACCEPTED, SuggestionStatus.EDITED]
     ).exists()
-    embargoed = document.foi_request and not document.foi_request.campaign.visible_to(request.user)
+    embargoed = (
+        document.foi_request and not document.foi_request.campaign.visible_to(request.user)
+    ) or (document.investigation and not document.investigation.visible_to(request.user))
     if not used or embargoed:
         raise Http404("this reply is not published")
     rules = document.applicable_rules()

@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from camwatch.findings.arithmetic import Fit, check_percent, numerators_for, plain
 from camwatch.money import trail
+from camwatch.registry import embargo
 from camwatch.registry import models as m
 
 PART_SCOPES = ("town", "site", "system")
@@ -79,7 +80,7 @@ _SERIES = ("body_id", "vendor_id", "device_type_id", "as_of")
 _CROWDED_SERIES_SQL = """
 SELECT body_id, vendor_id, device_type_id, as_of
 FROM registry_holding
-WHERE count IS NOT NULL
+WHERE count IS NOT NULL AND {published}
 GROUP BY body_id, vendor_id, device_type_id, as_of
 HAVING COUNT(*) > 1
 """
@@ -109,20 +110,24 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
 _SERIES_ROWS_SQL = """
 SELECT key, count, scope_kind, as_of, body_id, vendor_id, device_type_id, scope_name, id
 FROM registry_holding
-WHERE count IS NOT NULL AND body_id IN ({marks})
+WHERE count IS NOT NULL AND body_id IN ({marks}) AND {published}
 """
 
 
 def crowded_series() -> Series:
     """Every counted record of each series that has more than one, by series, each
     series' records in key order. Rows stay tuples until they are known to be wanted."""
+    # Holdings of investigations under embargo are not in the published registry.
+    published, sealed = embargo.sealed_ids_sql("investigation_id")
     with connection.cursor() as cursor:
-        cursor.execute(_CROWDED_SERIES_SQL)
+        cursor.execute(_CROWDED_SERIES_SQL.format(published=published), sealed)
         wanted = {(b, v, d, _as_date(a)) for b, v, d, a in cursor.fetchall()}
         bodies = sorted({series[0] for series in wanted})
         found: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
         for chunk in _chunks(bodies):
-            cursor.execute(_SERIES_ROWS_SQL.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+            marks = ", ".join(["%s"] * len(chunk))
+            sql = _SERIES_ROWS_SQL.format(marks=marks, published=published)
+            cursor.execute(sql, chunk + sealed)
             for row in cursor.fetchall():
                 series = (row[4], row[5], row[6], _as_date(row[3]))
                 if series in wanted:
@@ -298,6 +303,7 @@ _VENDOR_YEARS_SQL = """
 SELECT body_id, vendor_id, {year} AS year, COUNT(*), MIN(key)
 FROM registry_holding
 WHERE vendor_id IS NOT NULL AND (count IS NULL OR count <> 0) AND body_id IN ({marks})
+  AND {published}
 GROUP BY body_id, vendor_id, {year}
 """
 # The year of a date in each database's own terms (Django's ExtractYear calls a Python
@@ -312,12 +318,13 @@ def _vendor_years(bodies: list[int]) -> dict[tuple[int, int], list[dict[str, Any
     """For each vendor and year, each body's holdings of it (not disclosed zeros): how
     many, and the first by key. Names are looked up for the result only."""
     years: dict[tuple[int, int, int], tuple[int, str]] = {}
+    published, sealed = embargo.sealed_ids_sql("investigation_id")
     sql = _VENDOR_YEARS_SQL.replace(
         "{year}", _YEAR.get(connection.vendor, "EXTRACT(YEAR FROM as_of)")
-    )
+    ).replace("{published}", published)
     with connection.cursor() as cursor:
         for chunk in _chunks(bodies):
-            cursor.execute(sql.replace("{marks}", ", ".join(["%s"] * len(chunk))), chunk)
+            cursor.execute(sql.replace("{marks}", ", ".join(["%s"] * len(chunk))), chunk + sealed)
             for body, vendor, year, n, first in cursor.fetchall():
                 years[(vendor, year, body)] = (n, first)
     names = _names(sorted({body for _, _, body in years}))

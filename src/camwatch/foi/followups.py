@@ -199,7 +199,7 @@ def publish(campaign: Campaign, actor: str, today: dt.date | None = None) -> m.I
     sent = list(campaign.requests.exclude(state=State.DRAFT).select_related("body"))
     started = min((r.received for r in sent if r.received), default=None)
     with transaction.atomic():
-        investigation, _ = m.Investigation.objects.update_or_create(
+        investigation, _ = m.Investigation.all_objects.update_or_create(
             slug=f"campaign-{campaign.slug}"[:120],
             defaults={
                 "title": campaign.title,
@@ -215,7 +215,7 @@ def publish(campaign: Campaign, actor: str, today: dt.date | None = None) -> m.I
         for request in sent:
             source = _correspondence(request)
             investigation.sources.add(source)
-            m.InvestigationTarget.objects.update_or_create(
+            m.InvestigationTarget.all_objects.update_or_create(
                 investigation=investigation,
                 body=request.body,
                 defaults={
@@ -231,7 +231,7 @@ def publish(campaign: Campaign, actor: str, today: dt.date | None = None) -> m.I
 def _correspondence(request: Request) -> m.Source:
     """The Source a published outcome cites: the request's own correspondence."""
     last = request.messages.order_by("-date").values_list("date", flat=True).first()
-    source, _ = m.Source.objects.update_or_create(
+    source, _ = m.Source.all_objects.update_or_create(
         key=f"{request.reference.lower()}-correspondence",
         defaults={
             "kind": m.SourceKind.FOI_RESPONSE,

@@ -17,21 +17,19 @@ from simple_history.models import HistoricalRecords
 from camwatch.foi import calendar
 from camwatch.foi.states import LABELS, State, check_transition, display_status
 from camwatch.registry.models import BodyKind, Investigation, PublicBody
+from camwatch.registry.models.base import Embargoed
 from camwatch.web.uploads import validate_upload
 
 STATE_CHOICES = [(state.value, LABELS[state]) for state in State]
 REGIME_CHOICES = [(regime.value, regime.label) for regime in calendar.Regime]
 
 
-class Campaign(models.Model):
+class Campaign(Embargoed):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     requester_name = models.CharField(
         max_length=200, help_text="The name every request is signed with"
-    )
-    embargo_until = models.DateField(
-        null=True, blank=True, help_text="Nothing about the campaign is public before this day"
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -57,24 +55,10 @@ class Campaign(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("foi-campaign", args=[self.slug])
 
-    def is_public(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.embargo_until is None or today >= self.embargo_until
-
-    def is_team(self, user: Any) -> bool:
-        """The owner, a collaborator, or an admin (a superuser): who sees the campaign under
-        embargo and its correspondence unredacted. Editors and reviewers are staff but not
-        on every team: an embargo holds against them too."""
-        if not getattr(user, "is_authenticated", False):
-            return False
-        return bool(
-            user.is_superuser
-            or user.pk == self.owner_id
-            or self.collaborators.filter(pk=user.pk).exists()
-        )
-
-    def visible_to(self, user: Any) -> bool:
-        return self.is_public() or self.is_team(user)
+    def members(self) -> models.QuerySet[Any]:
+        """With the owner and the admins, who see the campaign under embargo and its
+        correspondence unredacted (Embargoed.is_team)."""
+        return self.collaborators.all()
 
 
 class CampaignFile(models.Model):

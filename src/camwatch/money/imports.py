@@ -52,7 +52,7 @@ class ImportReport:
 def file_source(path: Path, kind: str, title: str, digest: str) -> m.Source:
     """One Source per distinct file, keyed by its content: the same file imported twice is
     the same source."""
-    source, _created = m.Source.objects.get_or_create(
+    source, _created = m.Source.all_objects.get_or_create(
         key=f"{kind}-{digest[:16]}",
         defaults={
             "kind": m.SourceKind.DATASET,

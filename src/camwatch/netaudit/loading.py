@@ -74,7 +74,7 @@ def _digest(paths: Sequence[Path]) -> str:
 
 def _source(paths: Sequence[Path], body: PublicBody, sha: str) -> Source:
     names = ", ".join(path.name for path in paths)
-    source, _ = Source.objects.get_or_create(
+    source, _ = Source.all_objects.get_or_create(
         key=f"network-audit-{sha[:16]}",
         defaults={
             "kind": "dataset",
@@ -114,7 +114,7 @@ def _holding(scan: Scan, key: tuple[str, str, str], devices: list[Device]) -> bo
     vendor = Vendor.objects.get(slug=vendor_slug)
     device_type = DeviceType.objects.filter(slug=TYPE_SLUGS.get(type_name, "")).first()
     label = f"{vendor_slug}-{type_name or 'device'}-{model or 'any'}".lower()
-    holding, created = Holding.objects.get_or_create(
+    holding, created = Holding.all_objects.get_or_create(
         key=f"audit-{sha[:12]}-{_slug(label)}"[:120],
         defaults={
             "body": body,

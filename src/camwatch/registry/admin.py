@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from camwatch.registry import embargo
 from camwatch.registry import models as m
 
 
-class CitationInline(admin.TabularInline):
+class SealedMixin:
+    """Records of investigations under embargo are in the admin only for their team and
+    the admins, like everywhere else (registry/embargo.py), and so are the choices of a
+    form's investigation or source."""
+
+    model: Any
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        found = embargo.for_user(self.model._base_manager.all(), request.user)
+        ordering = self.get_ordering(request)  # type: ignore[attr-defined]
+        return found.order_by(*ordering) if ordering else found
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        related: Any = db_field.related_model
+        if hasattr(related._default_manager, "path"):  # a PublishedManager
+            choices = embargo.for_user(related._base_manager.all(), request.user)
+            kwargs.setdefault("queryset", choices)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class CitationInline(SealedMixin, admin.TabularInline):
     model = m.HoldingSource
     extra = 1
     autocomplete_fields = ["source"]
 
 
-class CapabilityInline(admin.TabularInline):
+class CapabilityInline(SealedMixin, admin.TabularInline):
     model = m.HoldingCapability
     extra = 0
 
@@ -45,7 +73,7 @@ class RestrictionInline(admin.StackedInline):
     autocomplete_fields = ["source"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(SealedMixin, admin.TabularInline):
     model = m.InvestigationTarget
     extra = 0
     autocomplete_fields = ["body", "source"]
@@ -70,7 +98,7 @@ class VendorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.Holding)
-class HoldingAdmin(SimpleHistoryAdmin):
+class HoldingAdmin(SealedMixin, SimpleHistoryAdmin):
     list_display = [
         "key",
         "body",
@@ -89,22 +117,23 @@ class HoldingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(SealedMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "publisher", "published"]
     list_filter = ["kind"]
     search_fields = ["key", "title", "publisher", "url"]
 
 
 @admin.register(m.Investigation)
-class InvestigationAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "conducted_by", "published"]
+class InvestigationAdmin(SealedMixin, SimpleHistoryAdmin):
+    list_display = ["title", "kind", "conducted_by", "published", "embargo_until"]
     search_fields = ["title", "slug", "conducted_by"]
     autocomplete_fields = ["sources"]
+    filter_horizontal = ["team"]
     inlines = [TargetInline]
 
 
 @admin.register(m.Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(SealedMixin, SimpleHistoryAdmin):
     list_display = ["key", "investigation", "numerator", "denominator", "percent_printed"]
     list_filter = ["investigation", "denominator_basis", "verbatim"]
     search_fields = ["key", "text", "subject"]
@@ -119,7 +148,7 @@ class DeviceModelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.SurveyLocation)
-class SurveyLocationAdmin(SimpleHistoryAdmin):
+class SurveyLocationAdmin(SealedMixin, SimpleHistoryAdmin):
     list_display = ["name", "locality", "investigation", "count"]
     autocomplete_fields = ["source"]
 

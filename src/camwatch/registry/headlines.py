@@ -145,7 +145,7 @@ def concern_bodies() -> Any:
     """The ids of the bodies with equipment of concern, for `pk__in`: the stored rows as a
     subquery (however many), or the fresh set inside an uncommitted change."""
     found = current_standing(stale_ok=True)
-    return found.body_ids if snapshots.pending() else snapshots.bodies_of(SNAPSHOT)
+    return found.body_ids if snapshots.fresh_only() else snapshots.bodies_of(SNAPSHOT)
 
 
 @dataclass(frozen=True)

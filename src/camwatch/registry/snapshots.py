@@ -34,6 +34,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import get_script_prefix
 
 import camwatch
+from camwatch.registry import embargo
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -135,10 +136,19 @@ def track(app: str, row: int) -> None:
 
 
 def key_for(*parts: object) -> str:
-    """What a snapshot depends on besides the registry: its format, the site's policy..."""
+    """What a snapshot depends on besides the registry: its format, the site's policy...
+    and the last embargo to end, since an ending changes what is published without a
+    change to the registry."""
+    lifted = embargo.lifted_through()
     return ":".join(
-        str(part) for part in (current(), camwatch.__version__, get_script_prefix(), *parts)
+        str(part) for part in (current(), camwatch.__version__, get_script_prefix(), lifted, *parts)
     )
+
+
+def fresh_only() -> bool:
+    """Whether stored results cannot be trusted or must not be stored: uncommitted changes
+    to the registry, or an investigation under embargo opened for its team."""
+    return pending() or embargo.any_opened()
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,7 @@ class Derived(Generic[T]):
         """The stored result while it is current. Otherwise build, store and return it;
         or, with `stale_ok` (a page view), return the stored result at once and rebuild
         in the background, so that nobody waits seconds after an edit."""
-        if pending():
+        if fresh_only():
             return self.build()
         key = self.key()
         stored = _models().Snapshot.objects.filter(name=self.name).values("key", "payload")
@@ -176,7 +186,7 @@ class Derived(Generic[T]):
 
     def part(self, part: str, stale_ok: bool = False) -> Any:
         """A piece stored apart, from the same computation as get()."""
-        if pending():
+        if fresh_only():
             return self.parts(self.build()).get(part) if self.parts else None
         self.get(stale_ok)
         found = _models().Snapshot.objects.filter(name=f"{self.name}/{part}").first()

@@ -56,7 +56,7 @@ def import_osm(path: Path, fmt: str | None = None) -> ImportReport:
 
 
 def _source(path: Path, digest: str) -> Source:
-    source, _ = Source.objects.get_or_create(
+    source, _ = Source.all_objects.get_or_create(
         key=f"osm-{digest[:16]}",
         defaults={
             "kind": SourceKind.DATASET,

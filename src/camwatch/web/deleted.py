@@ -25,6 +25,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from simple_history.utils import get_history_manager_for_model
 
+from camwatch.registry import embargo
+
 APPS = ("registry", "money", "sightings", "foi", "coding")
 LIMIT = 200  # deletions listed per model
 
@@ -54,14 +56,24 @@ def tracked_models(user: Any) -> list[type[models.Model]]:
 
 
 def deleted_records(user: Any) -> list[Deleted]:
-    """Records deleted and not restored since, newest first."""
+    """Records deleted and not restored since, newest first; not those of an investigation
+    under embargo whose team the user is not on (registry/embargo.py)."""
+    hidden = set(embargo.sealed().values_list("pk", flat=True)) - set(embargo.team_ids(user))
     found: list[Deleted] = []
     for model in tracked_models(user):
-        found.extend(_deleted_of(model))
+        found.extend(_deleted_of(model, hidden))
     return sorted(found, key=lambda item: item.when, reverse=True)
 
 
-def _deleted_of(model: type[models.Model]) -> list[Deleted]:
+def _sealed_by(row: Any, model: type[models.Model]) -> Any:
+    """The investigation a deleted record belonged to, where it says."""
+    path = getattr(model._default_manager, "path", None)
+    if path == "self":
+        return row.pk
+    return getattr(row, "investigation_id", None) if path == "investigation" else None
+
+
+def _deleted_of(model: type[models.Model], hidden: set[int]) -> list[Deleted]:
     pk_name = model._meta.pk.attname
     rows = (
         get_history_manager_for_model(model)
@@ -69,7 +81,7 @@ def _deleted_of(model: type[models.Model]) -> list[Deleted]:
         .order_by("-history_date")[:LIMIT]
     )
     latest = {getattr(row, pk_name): row for row in reversed(rows)}  # the newest per record
-    alive = set(model._default_manager.filter(pk__in=latest).values_list("pk", flat=True))
+    alive = set(model._base_manager.filter(pk__in=latest).values_list("pk", flat=True))
     has_links = bool(model._meta.many_to_many)
     return [
         Deleted(
@@ -82,7 +94,7 @@ def _deleted_of(model: type[models.Model]) -> list[Deleted]:
             has_links=has_links,
         )
         for pk, row in latest.items()
-        if pk not in alive
+        if pk not in alive and _sealed_by(row.instance, model) not in hidden
     ]
 
 
@@ -98,7 +110,7 @@ def _described(record: models.Model, model: type[models.Model], pk: Any) -> str:
 def restore(model: type[models.Model], pk: Any) -> models.Model | None:
     """Save the record's last state again, under its old key; None when it is not deleted
     (never was, or restored already)."""
-    if model._default_manager.filter(pk=pk).exists():
+    if model._base_manager.filter(pk=pk).exists():
         return None
     pk_name = model._meta.pk.attname
     last = (

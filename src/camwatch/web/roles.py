@@ -70,8 +70,9 @@ ROLES: dict[str, Role] = {
     # uncertain name matches (/money/names/). No admin.
     "reviewer": Role("reviewer", "reviews coding suggestions, sightings and names", REVIEW),
     # A reviewer who also edits the registry, the money trail and sightings in the admin.
-    # Staff, as the admin requires, and so also on every FOI campaign's team (foi/models.py
-    # `Campaign.is_team`): an editor sees campaigns under embargo and their mail unredacted.
+    # Staff, as the admin requires, but not on every team: an FOI campaign or an
+    # investigation under embargo is hidden from an editor who is not on its team
+    # (foi/models.py `Campaign.is_team`, registry/embargo.py), in the admin too.
     "editor": Role(
         "editor", "reviews, and adds or changes records in the admin", REVIEW + EDIT, True
     ),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models as dj
 
+from camwatch.registry import embargo
 from camwatch.registry import models as m
 from camwatch.registry.dates import PartialDate
 from camwatch.registry.loader import schema
@@ -59,9 +60,10 @@ class Applier:
         for extension in extensions():
             count = sum(len(self.bundle.section(name)) for name in extension.sections)
             steps.append((extension.name, lambda ext=extension: ext.apply(self), count))
-        for stage, step, count in steps:
-            step()
-            self.progress(stage, count)
+        with embargo.unsealed():  # the files hold sealed investigations' records too
+            for stage, step, count in steps:
+                step()
+                self.progress(stage, count)
         for table in self.tables.values():
             table.tally()
 

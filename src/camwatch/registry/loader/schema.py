@@ -233,6 +233,8 @@ class InvestigationRecord(Record):
     published: Partial | None = None
     sources: list[Slug] = Field(default_factory=list)
     notes: Text = ""
+    # Sealed until then (registry/embargo.py); its team is set in the admin.
+    embargo_until: dt.date | None = None
 
 
 Outcome = Literal[

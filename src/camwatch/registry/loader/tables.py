@@ -63,7 +63,7 @@ class Table:
         self.foreign_keys = [f.name for f in model._meta.concrete_fields if f.is_relation]
         self._scopes: dict[tuple[str, ...], dict[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
         self.rows: dict[tuple[Any, ...], models.Model] = {
-            tuple(_stored(obj, name) for name in key): obj for obj in model._default_manager.all()
+            tuple(_stored(obj, name) for name in key): obj for obj in model._base_manager.all()
         }
 
     def find(self, **key: Any) -> models.Model | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db import models
+from django.utils import timezone
 
 from camwatch.registry.dates import PartialDate, Precision
 
@@ -13,6 +17,39 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Embargoed(models.Model):
+    """A record under embargo until a date (an FOI campaign, an investigation): until then
+    only its team sees it, that is its owner, its members and the admins (superusers).
+    Editors and reviewers are staff but not on every team: an embargo holds against them.
+    Subclasses have an `owner` and say who their other members are."""
+
+    embargo_until = models.DateField(
+        null=True, blank=True, help_text="Nothing of it is public before this day"
+    )
+
+    class Meta:
+        abstract = True
+
+    def members(self) -> models.QuerySet[Any]:
+        raise NotImplementedError
+
+    def is_public(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.embargo_until is None or today >= self.embargo_until
+
+    def is_team(self, user: Any) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return bool(
+            user.is_superuser
+            or user.pk == getattr(self, "owner_id", None)
+            or self.members().filter(pk=user.pk).exists()
+        )
+
+    def visible_to(self, user: Any) -> bool:
+        return self.is_public() or self.is_team(user)
 
 
 class Confidence(models.TextChoices):

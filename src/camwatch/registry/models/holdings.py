@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from camwatch.registry.embargo import EveryRecordManager, SealedByHolding, SealedByInvestigation
 from camwatch.registry.models.base import (
     Confidence,
     PartialDateAttribute,
@@ -100,7 +101,8 @@ class Holding(TimeStamped):
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
-    objects = HoldingQuerySet.as_manager()
+    objects = SealedByInvestigation.from_queryset(HoldingQuerySet)()
+    all_objects = HoldingQuerySet.as_manager()
 
     as_of_partial = PartialDateAttribute("as_of")
 
@@ -176,6 +178,9 @@ class HoldingSource(models.Model):
     locator = models.CharField(max_length=200, blank=True, help_text="page, table or paragraph")
     history = HistoricalRecords()
 
+    objects = SealedByHolding()
+    all_objects = EveryRecordManager()
+
     class Meta:
         verbose_name = "holding citation"
         constraints = [
@@ -203,6 +208,9 @@ class HoldingCapability(models.Model):
     capability = models.ForeignKey(Capability, on_delete=models.PROTECT, related_name="holdings")
     status = models.CharField(max_length=20, choices=CapabilityStatus.choices)
     history = HistoricalRecords()
+
+    objects = SealedByHolding()
+    all_objects = EveryRecordManager()
 
     class Meta:
         verbose_name_plural = "holding capabilities"

@@ -3,11 +3,24 @@ their published claims, recorded as data so that they can be reproduced later.""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from camwatch.registry.models.base import PartialDateAttribute, TimeStamped, precision_field
+from camwatch.registry.embargo import (
+    EveryRecordManager,
+    PublishedInvestigations,
+    SealedByInvestigation,
+)
+from camwatch.registry.models.base import (
+    Embargoed,
+    PartialDateAttribute,
+    TimeStamped,
+    precision_field,
+)
 from camwatch.registry.models.bodies import PublicBody
 
 
@@ -19,7 +32,7 @@ class InvestigationKind(models.TextChoices):
     FOI_REQUEST = "foi_request", "Single FOI request"
 
 
-class Investigation(TimeStamped):
+class Investigation(Embargoed, TimeStamped):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=InvestigationKind.choices)
@@ -37,7 +50,19 @@ class Investigation(TimeStamped):
     published_precision = precision_field()
     sources = models.ManyToManyField("Source", blank=True, related_name="investigations")
     notes = models.TextField(blank=True)
+    # Sealed (registry/embargo.py) until embargo_until: nothing of it shows outside its team.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="owned_investigations",
+    )  # fmt: skip
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="investigation_teams",
+        help_text="Who sees the investigation while it is under embargo, with its owner",
+    )  # fmt: skip
     history = HistoricalRecords(m2m_fields=[sources])
+
+    objects = PublishedInvestigations()
+    all_objects = EveryRecordManager()
 
     started_partial = PartialDateAttribute("started")
     published_partial = PartialDateAttribute("published")
@@ -50,6 +75,9 @@ class Investigation(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("investigation-detail", args=[self.slug])
+
+    def members(self) -> models.QuerySet[Any]:
+        return self.team.all()
 
 
 class Outcome(models.TextChoices):
@@ -79,6 +107,9 @@ class InvestigationTarget(TimeStamped):
     quote = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = SealedByInvestigation()
+    all_objects = EveryRecordManager()
 
     responded_partial = PartialDateAttribute("responded")
 
@@ -136,6 +167,9 @@ class Claim(TimeStamped):
     )
     history = HistoricalRecords()
 
+    objects = SealedByInvestigation()
+    all_objects = EveryRecordManager()
+
     published_partial = PartialDateAttribute("published")
 
     class Meta:
@@ -161,6 +195,9 @@ class SurveyLocation(TimeStamped):
     quote = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = SealedByInvestigation()
+    all_objects = EveryRecordManager()
 
     class Meta:
         ordering = ["investigation", "name"]

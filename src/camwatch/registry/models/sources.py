@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from camwatch.registry.embargo import EveryRecordManager, PublishedSources
 from camwatch.registry.models.base import PartialDateAttribute, TimeStamped, precision_field
 from camwatch.web.uploads import validate_upload
 
@@ -45,6 +46,9 @@ class Source(TimeStamped):
     quote = models.TextField(blank=True, help_text="The passage relied on, as printed")
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = PublishedSources()
+    all_objects = EveryRecordManager()
 
     published_partial = PartialDateAttribute("published")
 

@@ -7,11 +7,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 
 from camwatch.findings.reproduce import by_claim
+from camwatch.registry import embargo, rows
 from camwatch.registry import models as m
-from camwatch.registry import rows
 from camwatch.web.formats import FormatView
 
 
@@ -45,9 +47,23 @@ class InvestigationListView(FormatView):
 
 
 class InvestigationDetailView(FormatView):
-    """The CSV is the targets: one row per body asked, with its outcome."""
+    """The CSV is the targets: one row per body asked, with its outcome. An investigation
+    under embargo is shown to its team only (opened for the request) and to nobody else,
+    who get the 404 of one that does not exist."""
 
     template_name = "registry/investigation_detail.html"
+
+    def get(self, request: HttpRequest, fmt: str = "html", **kwargs: Any) -> HttpResponse:
+        found = m.Investigation.all_objects.filter(slug=kwargs.get("slug", "")).first()
+        if found is None or found.is_public():
+            return super().get(request, fmt, **kwargs)
+        if not found.visible_to(request.user):
+            kwargs["slug"] = ""  # answered as an unknown investigation, in its format
+            return super().get(request, fmt, **kwargs)
+        with embargo.opened([found.pk]):
+            response = super().get(request, fmt, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def load(self, slug: str = "", **kwargs: Any) -> None:
         self.investigation = get_object_or_404(m.Investigation, slug=slug)
@@ -78,6 +94,7 @@ class InvestigationDetailView(FormatView):
         stated = self.investigation.stated_target_count
         return {
             "investigation": self.investigation,
+            "embargoed": not self.investigation.is_public(),
             "targets": self.targets,
             "outcome_counts": self.outcome_counts(),
             "unidentified_targets": max(stated - len(self.targets), 0) if stated else 0,
