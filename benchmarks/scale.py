@@ -5,6 +5,8 @@ holdings (benchmarks/synthetic.py) in a fresh database, then
 - the findings dashboard served, target under 300 ms of server time;
 - the dashboard's figures rebuilt from nothing, as after an edit (no target: the pages
   serve the stored figures meanwhile), and the home page's figures served;
+- the cost of the embargo filter on holdings queries, one campaign sealed
+  (benchmarks/bench_embargo.py);
 - with 1,000,000 sightings loaded too, the map's clusters endpoint, target p95 under 50 ms
   (benchmarks/bench_map.py).
 
@@ -183,6 +185,9 @@ def main() -> int:
     setup = _setup(args.database_url, args.bodies, args.holdings, args.sightings)
     print(f"[{database}] generated in {setup['generate_seconds']} s: {setup['sizes']}")
     results = _measure(args.runs, database)
+    from benchmarks import bench_embargo
+
+    results += bench_embargo.measure(args.runs, database)
     if args.sightings:
         from benchmarks import bench_map
 

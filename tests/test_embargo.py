@@ -117,6 +117,17 @@ def test_the_published_managers_leave_out_every_sealed_record(sealed: Sealed) ->
     assert sealed.investigation.targets.count() == 0
 
 
+def test_read_once_the_queries_carry_its_id_or_no_filter_at_all(sealed: Sealed) -> None:
+    every = m.Holding.all_objects.count()
+    with embargo.fixed():
+        assert m.Holding.objects.count() == every - 1
+        assert "registry_investigation" not in str(m.Holding.objects.all().query)
+    m.Investigation.all_objects.filter(pk=sealed.investigation.pk).update(embargo_until=None)
+    with embargo.fixed():
+        assert m.Holding.objects.count() == every
+        assert "NOT" not in str(m.Holding.objects.all().query)
+
+
 def test_a_source_another_investigation_lists_stays_public(sealed: Sealed) -> None:
     """A source is sealed only while no investigation anyone may see lists it."""
     shared = m.Source.objects.filter(investigations__isnull=False).first()

@@ -20,6 +20,7 @@ from django.db import connection, connections
 
 from camwatch.findings.checks import CHECKS, Finding, series_checks, warm_up
 from camwatch.findings.reproduce import Reproduction, reproduce
+from camwatch.registry import embargo
 from camwatch.registry import models as m
 
 # The checks that read many holdings go first, so that no worker is left with a long pass
@@ -56,7 +57,14 @@ def _in_memory() -> bool:
     return connection.vendor == "sqlite" and bool(connection.is_in_memory_db())  # type: ignore[attr-defined]
 
 
+def _sealed_once(task: Callable[[], Any]) -> Any:
+    """Run a task with the investigations under embargo read once for it."""
+    with embargo.fixed():
+        return task()
+
+
 def _run(tasks: dict[str, Callable[[], Any]], workers: int) -> dict[str, Any]:
+    tasks = {name: partial(_sealed_once, task) for name, task in tasks.items()}
     if workers <= 1 or connection.in_atomic_block or _in_memory():
         # Inside a transaction (a test, an import) or in an in-memory SQLite database
         # other connections would not see the data, so everything runs here.

@@ -44,7 +44,7 @@ class Campaign(Embargoed):
     )  # fmt: skip
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[collaborators])
 
     class Meta:
         ordering = ["-created"]

@@ -157,7 +157,7 @@ class Contract(TimeStamped):
     quote = models.TextField(blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.BUNDLED)
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[manufacturers])  # restored with a record
 
     start_partial = PartialDateAttribute("start")
     end_partial = PartialDateAttribute("end")
@@ -252,7 +252,7 @@ class StatedPolicy(TimeStamped):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="stated_policies")
     quote = models.TextField(blank=True)
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[vendors])
 
     stated_partial = PartialDateAttribute("stated")
     effective_partial = PartialDateAttribute("effective")

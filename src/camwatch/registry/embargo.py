@@ -15,6 +15,11 @@ uses the `all_objects` managers.
 Derived figures are not stored while an investigation is opened (snapshots.Derived), and
 their keys name the last embargo to have ended (`lifted_through`), so that a figure
 stored the day before an embargo ends is not served after it.
+
+Each request reads the sealed investigations once (`fixed`, web/middleware.py), so that its
+queries carry a list of ids, or no filter at all when nothing is sealed; elsewhere each
+query carries a subquery, which costs a large count up to half as much again
+(benchmarks/bench_embargo.py).
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ else:
 _opened: ContextVar[frozenset[int]] = ContextVar("camwatch_opened", default=frozenset())
 # Everything unsealed: for the loader, which keeps the whole registry in step with its files.
 _unsealed: ContextVar[bool] = ContextVar("camwatch_unsealed", default=False)
+# The sealed investigations, read once for a request or a task (`fixed`): the queries then
+# carry a list of ids, none at all when nothing is sealed, instead of a subquery each.
+_fixed: ContextVar[frozenset[int] | None] = ContextVar("camwatch_sealed_now", default=None)
 
 
 def _investigations() -> Any:
@@ -63,10 +71,18 @@ def published_q(today: dt.date | None = None) -> Q:
     return shown | Q(pk__in=opened_now) if opened_now else shown
 
 
-def _sources_only_sealed(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+def _hidden() -> Any:
+    """The sealed investigations not opened here: a list of ids inside `fixed`, else a
+    subquery."""
+    ids = _fixed.get()
+    if ids is None:
+        return sealed().values("pk")
+    return sorted(ids - _opened.get())
+
+
+def _sources_only_sealed(queryset: models.QuerySet[Any], hidden: Any) -> models.QuerySet[Any]:
     """Sources listed by a sealed investigation and by no investigation anyone may see."""
     listed = apps.get_model("registry", "Investigation").sources.through.objects
-    hidden = sealed().values("pk")
     return queryset.exclude(
         Q(pk__in=listed.filter(investigation__in=hidden).values("source"))
         & ~Q(pk__in=listed.exclude(investigation__in=hidden).values("source"))
@@ -80,10 +96,13 @@ def hide(queryset: models.QuerySet[Any], path: str) -> models.QuerySet[Any]:
         return queryset
     if path == "self":
         return queryset.filter(published_q())
+    hidden = _hidden()
+    if isinstance(hidden, list) and not hidden:
+        return queryset  # nothing is sealed: no filter at all
     if path == "sources":
-        return _sources_only_sealed(queryset)
+        return _sources_only_sealed(queryset, hidden)
     # exclude() keeps rows whose investigation is null (Django adds the IS NOT NULL).
-    return queryset.exclude(**{f"{path}__in": sealed().values("pk")})
+    return queryset.exclude(**{f"{path}__in": hidden})
 
 
 class PublishedManager(_Manager):
@@ -159,6 +178,14 @@ def for_user(queryset: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
         return queryset
     with opened(team_ids(user)):
         return hide(queryset, path)
+
+
+def fixed() -> _Setting[frozenset[int] | None]:
+    """Read the sealed investigations once, for the block: for a request (web/middleware.py)
+    or an audit's task. An embargo set or ended meanwhile is seen by the next block."""
+    today = timezone.localdate()
+    ids = _investigations().filter(embargo_until__gt=today).values_list("pk", flat=True)
+    return _Setting(_fixed, frozenset(ids))
 
 
 def unsealed() -> _Setting[bool]:

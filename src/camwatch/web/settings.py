@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "camwatch.web.ratelimit.DataRateLimitMiddleware",
     "camwatch.web.pagecache.PageCacheMiddleware",
+    "camwatch.web.middleware.SealedOncePerRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 

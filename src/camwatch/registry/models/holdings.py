@@ -99,7 +99,7 @@ class Holding(TimeStamped):
     sources = models.ManyToManyField("Source", through="HoldingSource", related_name="holdings")
     description = models.CharField(max_length=300, blank=True, help_text="As the source puts it")
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[vendor_candidates])
 
     objects = SealedByInvestigation.from_queryset(HoldingQuerySet)()
     all_objects = HoldingQuerySet.as_manager()

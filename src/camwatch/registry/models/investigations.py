@@ -59,7 +59,7 @@ class Investigation(Embargoed, TimeStamped):
         settings.AUTH_USER_MODEL, blank=True, related_name="investigation_teams",
         help_text="Who sees the investigation while it is under embargo, with its owner",
     )  # fmt: skip
-    history = HistoricalRecords(m2m_fields=[sources])
+    history = HistoricalRecords(m2m_fields=[sources, team])
 
     objects = PublishedInvestigations()
     all_objects = EveryRecordManager()
