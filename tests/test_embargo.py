@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -72,6 +73,8 @@ def _seal(users: dict[str, Any]) -> Sealed:
     m.Claim.objects.create(
         investigation=investigation, key=f"{MARK}-claim", text=f"1 of 1 {MARK} bodies",
         subject="bodies", numerator=1, denominator=1, source=source,
+        recompute={"numerator": {"count": "targets", "outcomes": ["provided"]},
+                   "denominator": {"count": "targets"}},
     )  # fmt: skip
     m.SurveyLocation.objects.create(
         investigation=investigation, name=f"{MARK} corner", locality="Camden", source=source
@@ -126,6 +129,16 @@ def test_read_once_the_queries_carry_its_id_or_no_filter_at_all(sealed: Sealed) 
     with embargo.fixed():
         assert m.Holding.objects.count() == every
         assert "NOT" not in str(m.Holding.objects.all().query)
+
+
+def test_a_request_reads_the_sealed_ones_only_when_a_query_needs_them(client: Client) -> None:
+    def investigation_queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            client.get(url)
+        return sum("registry_investigation" in query["sql"] for query in seen.captured_queries)
+
+    assert investigation_queries("/no-such-page/") == 0
+    assert investigation_queries("/holdings.json") >= 1
 
 
 def test_a_source_another_investigation_lists_stays_public(sealed: Sealed) -> None:
@@ -211,6 +224,9 @@ def test_the_team_sees_it_on_its_page(who: str, sealed: Sealed, client: Client) 
     assert [h["key"] for h in data["holdings"]] == [f"{MARK}-holding"]
     assert [c["key"] for c in data["claims"]] == [f"{MARK}-claim"]
     assert data["sources"] == [f"{MARK}-replies"]
+    # The claim is recomputed from the investigation's own records, opened with it.
+    reproduction = data["claims"][0]["reproduction"]
+    assert (reproduction["status"], reproduction["recomputed"]) == ("match", "1 of 1"), reproduction
     assert len(data["targets"]) == 1
     # Everywhere else it stays sealed, for the team too: the public record is one.
     assert MARK not in client.get("/holdings.json").content.decode().lower()

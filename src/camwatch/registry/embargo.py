@@ -47,9 +47,26 @@ else:
 _opened: ContextVar[frozenset[int]] = ContextVar("camwatch_opened", default=frozenset())
 # Everything unsealed: for the loader, which keeps the whole registry in step with its files.
 _unsealed: ContextVar[bool] = ContextVar("camwatch_unsealed", default=False)
-# The sealed investigations, read once for a request or a task (`fixed`): the queries then
-# carry a list of ids, none at all when nothing is sealed, instead of a subquery each.
-_fixed: ContextVar[frozenset[int] | None] = ContextVar("camwatch_sealed_now", default=None)
+
+
+class _ReadOnce:
+    """The sealed investigations, read when a query first needs them and kept for the rest
+    of a request or a task (`fixed`): the queries then carry a list of ids, none at all
+    when nothing is sealed, instead of a subquery each. A request that makes no such query
+    (a cached page, the map, a 404) reads nothing."""
+
+    def __init__(self) -> None:
+        self.ids: frozenset[int] | None = None
+
+    def get(self) -> frozenset[int]:
+        if self.ids is None:
+            today = timezone.localdate()
+            found = _investigations().filter(embargo_until__gt=today).values_list("pk", flat=True)
+            self.ids = frozenset(found)
+        return self.ids
+
+
+_fixed: ContextVar[_ReadOnce | None] = ContextVar("camwatch_sealed_now", default=None)
 
 
 def _investigations() -> Any:
@@ -74,10 +91,10 @@ def published_q(today: dt.date | None = None) -> Q:
 def _hidden() -> Any:
     """The sealed investigations not opened here: a list of ids inside `fixed`, else a
     subquery."""
-    ids = _fixed.get()
-    if ids is None:
+    once = _fixed.get()
+    if once is None:
         return sealed().values("pk")
-    return sorted(ids - _opened.get())
+    return sorted(once.get() - _opened.get())
 
 
 def _sources_only_sealed(queryset: models.QuerySet[Any], hidden: Any) -> models.QuerySet[Any]:
@@ -180,12 +197,11 @@ def for_user(queryset: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
         return hide(queryset, path)
 
 
-def fixed() -> _Setting[frozenset[int] | None]:
-    """Read the sealed investigations once, for the block: for a request (web/middleware.py)
-    or an audit's task. An embargo set or ended meanwhile is seen by the next block."""
-    today = timezone.localdate()
-    ids = _investigations().filter(embargo_until__gt=today).values_list("pk", flat=True)
-    return _Setting(_fixed, frozenset(ids))
+def fixed() -> _Setting[_ReadOnce | None]:
+    """Read the sealed investigations at most once in the block: for a request
+    (web/middleware.py) or an audit's task. An embargo set or ended meanwhile is seen by
+    the next block."""
+    return _Setting(_fixed, _ReadOnce())
 
 
 def unsealed() -> _Setting[bool]:

@@ -30,10 +30,10 @@ class ContentSecurityPolicyMiddleware:
 
 
 class SealedOncePerRequestMiddleware:
-    """Read which investigations are under embargo once for the request, so that its
-    queries leave their records out by a list of ids (or not at all, when none is) rather
-    than by a subquery each (registry/embargo.py `fixed`). After the page cache, which
-    serves its pages without building them."""
+    """Read which investigations are under embargo at most once in the request, when a
+    query first needs it, so that its queries leave their records out by a list of ids (or
+    not at all, when none is) rather than by a subquery each (registry/embargo.py
+    `fixed`). After the page cache, which serves its pages without building them."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
