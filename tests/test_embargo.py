@@ -70,12 +70,14 @@ def _seal(users: dict[str, Any]) -> Sealed:
     m.InvestigationTarget.objects.create(
         investigation=investigation, body=camden, outcome="provided", source=source
     )
-    m.Claim.objects.create(
+    claim = m.Claim.objects.create(
         investigation=investigation, key=f"{MARK}-claim", text=f"1 of 1 {MARK} bodies",
         subject="bodies", numerator=1, denominator=1, source=source,
         recompute={"numerator": {"count": "targets", "outcomes": ["provided"]},
                    "denominator": {"count": "targets"}},
     )  # fmt: skip
+    # A published claim corrected by the sealed one does not point to it.
+    m.Claim.objects.filter(key="top10vpn-provided").update(corrected_by=claim)
     m.SurveyLocation.objects.create(
         investigation=investigation, name=f"{MARK} corner", locality="Camden", source=source
     )

@@ -114,9 +114,7 @@ def _caveats(
             "the figures are as printed)."
         )
     found.extend(
-        f"Claim {c.key} was corrected by claim {c.corrected_by.key}."
-        for c in claims
-        if c.corrected_by_id
+        f"Claim {c.key} was corrected by claim {c.correction.key}." for c in claims if c.correction
     )
     reasons = Counter(
         r.detail.split(".")[0]

@@ -207,7 +207,7 @@ def published_of(claim: m.Claim) -> ledger.Published:
         numerator=claim.numerator,
         denominator=claim.denominator,
         percent=Decimal(claim.percent_printed) if claim.percent_printed is not None else None,
-        corrected_by=claim.corrected_by.key if claim.corrected_by_id else "",
+        corrected_by=claim.correction.key if claim.correction else "",
     )
 
 

@@ -210,6 +210,11 @@ def unsealed() -> _Setting[bool]:
     return _Setting(_unsealed, True)
 
 
+def shown(investigation: Any) -> bool:
+    """Whether this investigation's records show here: published, opened, or unsealed."""
+    return bool(investigation.is_public() or investigation.pk in _opened.get() or _unsealed.get())
+
+
 def any_opened() -> bool:
     return bool(_opened.get()) or _unsealed.get()
 

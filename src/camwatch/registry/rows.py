@@ -122,7 +122,7 @@ def claim_row(claim: m.Claim, request: HttpRequest | None = None) -> dict[str, A
         "published": render(claim.published, claim.published_precision),
         "source": claim.source.key,
         "source_url": _url(request, claim.source),
-        "corrected_by": claim.corrected_by.key if claim.corrected_by_id else None,
+        "corrected_by": claim.correction.key if claim.correction else None,
         "notes": claim.notes,
     }
 

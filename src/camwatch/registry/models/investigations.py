@@ -14,6 +14,7 @@ from camwatch.registry.embargo import (
     EveryRecordManager,
     PublishedInvestigations,
     SealedByInvestigation,
+    shown,
 )
 from camwatch.registry.models.base import (
     Embargoed,
@@ -177,6 +178,15 @@ class Claim(TimeStamped):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def correction(self) -> Claim | None:
+        """The claim that corrects this one, unless it is of an investigation under embargo
+        that is not opened here: a published claim does not point into a sealed one."""
+        if not self.corrected_by_id:
+            return None
+        found = self.corrected_by
+        return found if found is not None and shown(found.investigation) else None
 
 
 class SurveyLocation(TimeStamped):
