@@ -375,3 +375,20 @@ def test_embargo_commands(client: Client) -> None:
     line = f"{slug}: published on 2020-01-01; owner seal-cli-owner; team seal-cli-member"
     assert line in shown
     assert client.get(f"/investigations/{slug}/").status_code == 200
+
+
+def test_the_sqlite_export_leaves_it_out(sealed: Sealed, tmp_path: Path) -> None:
+    import sqlite3
+
+    from camwatch.findings.export_sqlite import export_sqlite
+
+    path = tmp_path / "camwatch.db"
+    export_sqlite(path)
+    with sqlite3.connect(path) as db:
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        dumped = "\n".join(db.iterdump()).lower()
+    assert "holdings" in tables
+    assert "top10vpn" in dumped  # the published record is there
+    assert MARK not in dumped
