@@ -392,3 +392,19 @@ def test_the_sqlite_export_leaves_it_out(sealed: Sealed, tmp_path: Path) -> None
     assert "holdings" in tables
     assert "top10vpn" in dumped  # the published record is there
     assert MARK not in dumped
+
+
+def test_a_key_a_sealed_record_holds_is_a_form_error(sealed: Sealed, client: Client) -> None:
+    from django.core.exceptions import ValidationError
+
+    copy = m.Source(key=f"{MARK}-replies", kind=m.SourceKind.REPORT, title="Another")
+    with pytest.raises(ValidationError) as refused:
+        copy.validate_unique()
+    assert "key" in refused.value.message_dict
+    # In the admin, an editor off the team gets the form back with the error, not a 500.
+    _login(client, sealed.users["editor"])
+    form = {"key": f"{MARK}-replies", "kind": "report", "title": "Another"}
+    answer = client.post("/admin/registry/source/add/", form)
+    assert answer.status_code == 200
+    assert "already exists" in answer.content.decode()
+    assert m.Source.all_objects.filter(key=f"{MARK}-replies").count() == 1

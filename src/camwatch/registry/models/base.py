@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from camwatch.registry import embargo
 from camwatch.registry.dates import PartialDate, Precision
 
 
@@ -17,6 +18,24 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CheckedAgainstSealed(models.Model):
+    """A model whose default manager leaves out the records of investigations under
+    embargo (registry/embargo.py). Its unique checks (a form's, the admin's) look at every
+    record, so that a key a sealed record holds is refused as a form error rather than
+    failing at save."""
+
+    class Meta:
+        abstract = True
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        with embargo.unsealed():
+            super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        with embargo.unsealed():
+            super().validate_constraints(exclude)
 
 
 class Embargoed(models.Model):

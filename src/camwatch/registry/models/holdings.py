@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from camwatch.registry.embargo import EveryRecordManager, SealedByHolding, SealedByInvestigation
 from camwatch.registry.models.base import (
+    CheckedAgainstSealed,
     Confidence,
     PartialDateAttribute,
     TimeStamped,
@@ -52,7 +53,7 @@ class Method(models.TextChoices):
     NETWORK_AUDIT = "network_audit", "network audit"
 
 
-class Holding(TimeStamped):
+class Holding(CheckedAgainstSealed, TimeStamped):
     key = models.SlugField(max_length=120, unique=True)
     body = models.ForeignKey(PublicBody, on_delete=models.PROTECT, related_name="holdings")
     vendor = models.ForeignKey(
@@ -169,7 +170,7 @@ class Holding(TimeStamped):
         return "vendor not stated"
 
 
-class HoldingSource(models.Model):
+class HoldingSource(CheckedAgainstSealed):
     """One source cited for a holding, with the passage that supports it."""
 
     holding = models.ForeignKey(Holding, on_delete=models.CASCADE, related_name="citations")
@@ -203,7 +204,7 @@ class CapabilityStatus(models.TextChoices):
     PLANNED = "planned", "planned"
 
 
-class HoldingCapability(models.Model):
+class HoldingCapability(CheckedAgainstSealed):
     holding = models.ForeignKey(Holding, on_delete=models.CASCADE, related_name="capabilities")
     capability = models.ForeignKey(Capability, on_delete=models.PROTECT, related_name="holdings")
     status = models.CharField(max_length=20, choices=CapabilityStatus.choices)

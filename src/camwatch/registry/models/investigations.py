@@ -17,6 +17,7 @@ from camwatch.registry.embargo import (
     shown,
 )
 from camwatch.registry.models.base import (
+    CheckedAgainstSealed,
     Embargoed,
     PartialDateAttribute,
     TimeStamped,
@@ -33,7 +34,7 @@ class InvestigationKind(models.TextChoices):
     FOI_REQUEST = "foi_request", "Single FOI request"
 
 
-class Investigation(Embargoed, TimeStamped):
+class Investigation(CheckedAgainstSealed, Embargoed, TimeStamped):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=InvestigationKind.choices)
@@ -93,7 +94,7 @@ class Outcome(models.TextChoices):
     UNKNOWN = "unknown", "outcome not in the available sources"
 
 
-class InvestigationTarget(TimeStamped):
+class InvestigationTarget(CheckedAgainstSealed, TimeStamped):
     investigation = models.ForeignKey(
         Investigation, on_delete=models.CASCADE, related_name="targets"
     )
@@ -135,7 +136,7 @@ class DenominatorBasis(models.TextChoices):
     NOT_STATED = "not_stated", "not stated"
 
 
-class Claim(TimeStamped):
+class Claim(CheckedAgainstSealed, TimeStamped):
     """A published figure exactly as printed: "28 of 43 (65%) disclosed Hikvision"."""
 
     investigation = models.ForeignKey(
@@ -189,7 +190,7 @@ class Claim(TimeStamped):
         return found if found is not None and shown(found.investigation) else None
 
 
-class SurveyLocation(TimeStamped):
+class SurveyLocation(CheckedAgainstSealed, TimeStamped):
     """A place a street survey names. Coordinates only with the method that derived them."""
 
     investigation = models.ForeignKey(

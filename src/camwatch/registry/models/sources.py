@@ -10,7 +10,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from camwatch.registry.embargo import EveryRecordManager, PublishedSources
-from camwatch.registry.models.base import PartialDateAttribute, TimeStamped, precision_field
+from camwatch.registry.models.base import (
+    CheckedAgainstSealed,
+    PartialDateAttribute,
+    TimeStamped,
+    precision_field,
+)
 from camwatch.web.uploads import validate_upload
 
 
@@ -28,7 +33,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Source(TimeStamped):
+class Source(CheckedAgainstSealed, TimeStamped):
     key = models.SlugField(max_length=120, unique=True, help_text="Stable identifier")
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     title = models.CharField(max_length=500)
