@@ -20,7 +20,7 @@ from camwatch.coding.limits import Limits
 from camwatch.coding.models import Document, Suggestion, SuggestionStatus
 from camwatch.coding.review import ReviewError, accept, reject
 from camwatch.registry import embargo
-from camwatch.registry.models import DeviceType, Investigation, PublicBody, Vendor
+from camwatch.registry.models import DeviceType, PublicBody, Vendor
 from camwatch.web.formats import FormatView
 from camwatch.web.permissions import allowed, require
 
@@ -50,7 +50,7 @@ def visible_documents(user: Any) -> Any:
     from camwatch.foi.views import visible_campaigns
 
     campaigns = visible_campaigns(user).values("pk")
-    investigations = embargo.for_user(Investigation.all_objects.all(), user).values("pk")
+    investigations = embargo.investigations_for(user).values("pk")
     return Document.objects.filter(
         Q(foi_request__isnull=True) | Q(foi_request__campaign__in=campaigns)
     ).filter(Q(investigation__isnull=True) | Q(investigation__in=investigations))
@@ -82,7 +82,7 @@ class QueueView(FormatView):
             "title": "Response coding",
             "rows": self.rows,
             "bodies": PublicBody.objects.order_by("name").only("slug", "name"),
-            "investigations": embargo.for_user(Investigation.all_objects.all(), self.request.user)
+            "investigations": embargo.investigations_for(self.request.user)
             .order_by("title")
             .only("slug", "title"),
             "limit": Limits.from_environment().max_file_bytes,
@@ -101,11 +101,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     _reviewer(request)
     files = request.FILES.getlist("files")
     body = PublicBody.objects.filter(slug=request.POST.get("body", "")).first()
-    investigation = (
-        embargo.for_user(Investigation.all_objects.all(), request.user)
-        .filter(slug=request.POST.get("investigation", ""))
-        .first()
-    )
+    chosen = request.POST.get("investigation", "")
+    investigation = embargo.investigations_for(request.user).filter(slug=chosen).first()
     limits = Limits.from_environment()
     last = None
     for upload in files:

@@ -60,9 +60,7 @@ class _ReadOnce:
 
     def get(self) -> frozenset[int]:
         if self.ids is None:
-            today = timezone.localdate()
-            found = _investigations().filter(embargo_until__gt=today).values_list("pk", flat=True)
-            self.ids = frozenset(found)
+            self.ids = frozenset(_under_embargo().values_list("pk", flat=True))
         return self.ids
 
 
@@ -73,9 +71,14 @@ def _investigations() -> Any:
     return apps.get_model("registry", "Investigation").all_objects
 
 
+def _under_embargo(today: dt.date | None = None) -> models.QuerySet[Any]:
+    """Every investigation under embargo today, opened or not."""
+    return _investigations().filter(embargo_until__gt=today or timezone.localdate())
+
+
 def sealed(today: dt.date | None = None) -> models.QuerySet[Any]:
     """The investigations under embargo today and not opened in this context."""
-    found = _investigations().filter(embargo_until__gt=today or timezone.localdate())
+    found = _under_embargo(today)
     opened_now = _opened.get()
     return found.exclude(pk__in=opened_now) if opened_now else found
 
@@ -95,6 +98,12 @@ def _hidden() -> Any:
     if once is None:
         return sealed().values("pk")
     return sorted(once.get() - _opened.get())
+
+
+def sealed_ids() -> list[int]:
+    """The ids of the sealed investigations not opened here (read once inside `fixed`)."""
+    hidden = _hidden()
+    return hidden if isinstance(hidden, list) else list(sealed().values_list("pk", flat=True))
 
 
 def _sources_only_sealed(queryset: models.QuerySet[Any], hidden: Any) -> models.QuerySet[Any]:
@@ -181,7 +190,7 @@ def team_ids(user: Any) -> list[int]:
     """The sealed investigations this user is on the team of (every one, for an admin)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    found = _investigations().filter(embargo_until__gt=timezone.localdate())
+    found = _under_embargo()
     if not user.is_superuser:
         found = found.filter(Q(owner=user) | Q(team=user))
     return list(found.values_list("pk", flat=True).distinct())
@@ -195,6 +204,11 @@ def for_user(queryset: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
         return queryset
     with opened(team_ids(user)):
         return hide(queryset, path)
+
+
+def investigations_for(user: Any) -> models.QuerySet[Any]:
+    """The investigations this user may see: the published ones and their team's."""
+    return for_user(_investigations().all(), user)
 
 
 def fixed() -> _Setting[_ReadOnce | None]:
@@ -230,7 +244,7 @@ def lifted_through(today: dt.date | None = None) -> dt.date | None:
 def sealed_ids_sql(column: str) -> tuple[str, list[Any]]:
     """An SQL condition, and its parameters, that keeps rows whose `column` (an
     investigation id, or null) is not sealed: for the checks written in SQL."""
-    ids = list(sealed().values_list("pk", flat=True))
+    ids = sealed_ids()
     if not ids:
         return "1 = 1", []
     marks = ", ".join(["%s"] * len(ids))
@@ -288,6 +302,7 @@ def describe(today: dt.date | None = None) -> list[dict[str, Any]]:
     """Every investigation with an embargo date, ended or not, with its owner and team."""
     today = today or timezone.localdate()
     found = _investigations().exclude(embargo_until=None).select_related("owner")
+    found = found.prefetch_related("team")
     return [
         {
             "slug": investigation.slug,

@@ -68,7 +68,7 @@ def tracked_models(user: Any) -> list[type[models.Model]]:
 def deleted_records(user: Any) -> list[Deleted]:
     """Records deleted and not restored since, newest first; not those of an investigation
     under embargo whose team the user is not on (registry/embargo.py)."""
-    hidden = set(embargo.sealed().values_list("pk", flat=True)) - set(embargo.team_ids(user))
+    hidden = set(embargo.sealed_ids()) - set(embargo.team_ids(user))
     found: list[Deleted] = []
     for model in tracked_models(user):
         found.extend(_deleted_of(model, hidden))

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from camwatch.findings.reproduce import by_claim
@@ -55,18 +54,18 @@ class InvestigationDetailView(FormatView):
 
     def get(self, request: HttpRequest, fmt: str = "html", **kwargs: Any) -> HttpResponse:
         found = m.Investigation.all_objects.filter(slug=kwargs.get("slug", "")).first()
-        if found is None or found.is_public():
+        self.found = found if found is not None and found.visible_to(request.user) else None
+        if self.found is None or self.found.is_public():
             return super().get(request, fmt, **kwargs)
-        if not found.visible_to(request.user):
-            kwargs["slug"] = ""  # answered as an unknown investigation, in its format
-            return super().get(request, fmt, **kwargs)
-        with embargo.opened([found.pk]):
+        with embargo.opened([self.found.pk]):
             response = super().get(request, fmt, **kwargs)
         patch_cache_control(response, private=True, no_store=True)
         return response
 
     def load(self, slug: str = "", **kwargs: Any) -> None:
-        self.investigation = get_object_or_404(m.Investigation, slug=slug)
+        if self.found is None:  # none, or one under embargo and not the user's to see
+            raise Http404(f"no investigation {slug!r}")
+        self.investigation = self.found
         self.csv_name = f"{slug}-targets"
         self.targets = list(
             self.investigation.targets.select_related(
